@@ -1,0 +1,102 @@
+"""Whoosh analysis for Vietnamese: one tokenizer, two forms of each token.
+
+* ``EXACT`` keeps diacritics (NFC, one tone placement, lower case): "hoà" and "hòa" are one term,
+  "bán" and "bàn" are two.
+* ``FOLDED`` strips them (unidecode-based, đ -> d): "Nghị quyết" -> "nghi quyet".
+
+A compound token ("84/NQ-CP", "15/2021/NĐ-CP", "Covid-19") is indexed whole and by its parts: the
+whole shares the position of its first part, so "84/nq-cp" and "nghị quyết 84" both match.
+Whoosh pickles the schema into the index, so everything here is module-level and picklable.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Composable, Filter, Token, Tokenizer
+
+from .normalize import TOKEN_RE, exact_form, fold
+
+__all__ = ["VietnameseTokenizer", "ExactFilter", "FoldFilter", "EXACT", "FOLDED", "split_compound"]
+
+_PART = re.compile(r"[^\W_]+")
+
+
+def split_compound(token: str) -> list[str]:
+    """ "84/NQ-CP" -> ["84", "NQ", "CP"]; a plain word -> [word]. Figures stay whole ("6,4")."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)+", token):
+        return [token]
+    return _PART.findall(token)
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Tokens of ``normalize.TOKEN_RE``; compounds add their parts (index mode only).
+
+    >>> [t.text for t in VietnameseTokenizer()("NQ 84/NQ-CP", mode="index")]
+    ['NQ', '84/NQ-CP', '84', 'NQ', 'CP']
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for match in TOKEN_RE.finditer(value):
+            text = match.group()
+            parts = split_compound(text)
+            emitted = [(text, match.start(), match.end(), 0)] if len(parts) > 1 and mode != "query" else []
+            offset = match.start()
+            for index, part in enumerate(parts):
+                begin = value.index(part, offset)
+                emitted.append((part, begin, begin + len(part), index))
+                offset = begin + len(part)
+            for text_, begin, end, step in emitted:
+                token.text = text_
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text_
+                if positions:
+                    token.pos = pos + step
+                if chars:
+                    token.startchar, token.endchar = start_char + begin, start_char + end
+                yield token
+            pos += len(parts)
+
+
+class ExactFilter(Filter):
+    """Accent-exact form: "Hoà" -> "hòa" (one tone placement, lower case)."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = exact_form(token.text)
+            yield token
+
+
+class FoldFilter(Filter):
+    """Accent-insensitive form: "Nghị" -> "nghi", "Đ" -> "d"."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+EXACT: Composable = VietnameseTokenizer() | ExactFilter()
+FOLDED: Composable = VietnameseTokenizer() | FoldFilter()

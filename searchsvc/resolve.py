@@ -1,0 +1,87 @@
+"""Complete short references from the full ones of the same report, and give instruments titles.
+
+DOMAIN.md: "A later short reference ("Nghị quyết 84/NQ-CP", "NQ 84") usually points to the full
+reference given earlier in the same report", and footnotes often hold an instrument's full name.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .citations import implied_issuer
+from .models import Citation, Footnote
+from .normalize import fold
+from .patterns import TYPE_WORDS
+
+__all__ = ["resolve_citations", "attach_titles"]
+
+
+def _full_reference(short: Citation, same_key: list[Citation]) -> Citation | None:
+    """The nearest dated reference before ``short``, else the first dated one after it."""
+    dated = [c for c in same_key if c.date and c is not short]
+    before = [c for c in dated if c.start < short.start]
+    if before:
+        return before[-1]
+    return dated[0] if dated else None
+
+
+def resolve_citations(citations: list[Citation]) -> list[Citation]:
+    """Fill date, year and issuer of short references in place; return the same list.
+
+    >>> from searchsvc.citations import extract_citations
+    >>> cs = resolve_citations(extract_citations(
+    ...     "Nghị quyết số 84/NQ-CP ngày 29/5/2020 của Chính phủ … thực hiện Nghị quyết 84/NQ-CP"))
+    >>> cs[1].date, cs[1].issuer
+    ('2020-05-29', 'Chính phủ')
+    """
+    by_canonical: dict[str, list[Citation]] = defaultdict(list)
+    for citation in citations:
+        by_canonical[citation.canonical].append(citation)
+    for citation in citations:
+        if citation.date is None:
+            full = _full_reference(citation, by_canonical[citation.canonical])
+            if full is not None:
+                citation.date, citation.year = full.date, full.year
+                citation.issuer = citation.issuer or full.issuer
+                citation.resolved_from = full.line
+        if citation.year is None and "/" in citation.number:  # 15/2021/NĐ-CP carries its year
+            citation.year = int(citation.number.split("/")[1])
+        if citation.issuer is None:
+            citation.issuer = _issuer_of_same_instrument(citation, by_canonical) or implied_issuer(citation.issuer_code)
+    return citations
+
+
+def _issuer_of_same_instrument(citation: Citation, by_canonical: dict[str, list[Citation]]) -> str | None:
+    for other in by_canonical[citation.canonical]:
+        if other.issuer and other.year == citation.year and other is not citation:
+            return other.issuer
+    return None
+
+
+_TYPE_WORD_START = re.compile("|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True)))
+
+
+def _names_instrument(note: str, citation: Citation) -> bool:
+    """True when a footnote starts with the cited instrument's type word ("Nghị quyết về …")."""
+    match = _TYPE_WORD_START.match(fold(note))
+    return bool(match) and TYPE_WORDS.get(match.group()) == citation.type
+
+
+def attach_titles(citations: list[Citation], footnotes: list[tuple[Footnote, int]], text: str) -> None:
+    """Give a citation the title held by the footnote whose marker follows it.
+
+    ``footnotes`` pairs each footnote with the offset of its marker in ``text``. The marker stands
+    right after the reference ("… ngày 01/01/2020 của Chính phủ⁽¹⁾") or inside it, before its date
+    ("… 36-CT/TW ngày 16/8/2019⁽⁵⁾ của Bộ Chính trị"). All mentions of that instrument in the
+    report share the title.
+    """
+    titles: dict[tuple[str, int | None], str] = {}
+    for note, offset in footnotes:
+        for citation in citations:
+            gap = text[citation.end : offset]
+            touching = citation.start < offset <= citation.end or (offset >= citation.end and not gap.strip())
+            if touching and _names_instrument(note.text, citation):
+                titles.setdefault((citation.canonical, citation.year), note.text.strip().rstrip("."))
+                break
+    for citation in citations:
+        citation.title = titles.get((citation.canonical, citation.year), citation.title)

@@ -1,0 +1,199 @@
+"""The Whoosh schema, in one place, and the documents of a report (one per section).
+
+Exact and folded text are separate fields (``analysis``); instruments, types and issuers are
+keyword fields; the facet values are also kept as sortable columns (``f_*``) so facet counts read
+columns, not stored documents. ``SCHEMA_VERSION`` changes whenever a field does: an index built
+with another version is rebuilt in full.
+"""
+from __future__ import annotations
+
+import json
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import EXACT, FOLDED
+from .models import Citation, Report, Section
+from .normalize import fold
+
+__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
+
+SCHEMA_VERSION = 3
+MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
+HEADING_BOOST = 2.0
+
+# facet name -> column holding its display values (multi-valued ones joined by MULTI_SEP)
+FACET_COLUMNS = {
+    "province": "c_province",
+    "year": "c_year",
+    "period": "c_period",
+    "type": "c_types",
+    "issuer": "c_issuers",
+    "instrument": "c_instruments",
+    "section": "c_top",
+}
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        report_id=ID(stored=True, sortable=True),
+        section_id=ID(stored=True),
+        order=NUMERIC(stored=True, sortable=True),
+        heading=TEXT(analyzer=EXACT, stored=True, field_boost=HEADING_BOOST),
+        heading_f=TEXT(analyzer=FOLDED, field_boost=HEADING_BOOST),
+        body=TEXT(analyzer=EXACT, stored=True),
+        body_f=TEXT(analyzer=FOLDED, spelling=True),
+        # filters, matched on folded values; "instruments" holds instrument_terms()
+        instruments=KEYWORD(commas=True, scorable=True),
+        f_type=KEYWORD(commas=True),
+        f_issuer=KEYWORD(commas=True),
+        f_province=ID,
+        f_period=ID,
+        f_top=ID,
+        year=NUMERIC(stored=True, sortable=True),
+        sort_date=ID(sortable=True),
+        # display values, as columns for facets
+        c_province=ID(sortable=True),
+        c_year=ID(sortable=True),
+        c_period=ID(sortable=True),
+        c_types=ID(sortable=True),
+        c_issuers=ID(sortable=True),
+        c_instruments=ID(sortable=True),
+        c_top=ID(sortable=True),
+        # what a hit shows
+        title=STORED,
+        province=STORED,
+        period=STORED,
+        report_date=STORED,
+        path=STORED,
+        label=STORED,
+        citations=STORED,
+    )
+
+
+def instrument_terms(canonical: str, year: int | None, type_name: str | None) -> list[str]:
+    """Keyword terms for one cited instrument: its key with and without year, and "type#number".
+
+    >>> instrument_terms("84/NQ-CP", 2020, "Nghị quyết")
+    ['84/nq-cp', '84/nq-cp@2020', 'nghi quyet#84']
+    """
+    terms = [fold(canonical)]
+    if year:
+        terms.append(f"{fold(canonical)}@{year}")
+    if type_name:
+        number = canonical.split("/")[0].split("-")[0]
+        terms.append(f"{fold(type_name)}#{number}")
+    return terms
+
+
+def catalogue_records(report: Report) -> list[dict]:
+    """Every citation of a report with what an instrument page shows next to it."""
+    headings = {s.id: s for s in report.sections}
+    records = []
+    for citation in report.citations:
+        section = headings.get(citation.section_id)
+        records.append(
+            _citation_record(citation, report.text)
+            | {
+                "report_id": report.id,
+                "section_id": citation.section_id,
+                "section_heading": section.heading if section else None,
+                "section_path": section.path if section else [],
+                "number": citation.number,
+                "symbol": citation.symbol,
+                "issuer_code": citation.issuer_code,
+                "report_title": report.title,
+                "province": report.province,
+                "report_year": report.year,
+                "period": report.period,
+            }
+        )
+    return records
+
+
+def _citation_record(citation: Citation, text: str) -> dict:
+    return {
+        "key": citation.key,
+        "canonical": citation.canonical,
+        "type": citation.type,
+        "date": citation.date,
+        "year": citation.year,
+        "issuer": citation.issuer,
+        "title": citation.title,
+        "surface": citation.surface,
+        "line": citation.line,
+        "sentence": citing_sentence(text, citation.start, citation.end),
+    }
+
+
+def citing_sentence(text: str, start: int, end: int, limit: int = 320) -> str:
+    """The sentence around a span: from the previous ". "/";"/line start to the next one."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, text.rfind("; ", 0, start) + 1)
+    right_candidates = [i for i in (text.find("\n", end), text.find(". ", end), text.find("; ", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    left = max(left + 1 if left >= 0 else 0, start - limit // 2)
+    right = min(right, end + limit // 2)
+    sentence = " ".join(text[left:right].split())
+    return ("… " if left > 0 and text[left - 1] not in "\n.;" else "") + sentence
+
+
+def _top_section(report: Report, section: Section) -> str:
+    if not section.path:
+        return "Phần mở đầu"
+    top = report.section(section.id)
+    while top is not None and top.parent:
+        top = report.section(top.parent)
+    return f"{top.label}. {top.heading}"[:120] if top else ""
+
+
+def section_documents(report: Report) -> list[dict]:
+    """One Whoosh document per section, carrying its report's metadata."""
+    by_section: dict[str | None, list[Citation]] = {}
+    for citation in report.citations:
+        by_section.setdefault(citation.section_id, []).append(citation)
+    sort_date = report.report_date or (f"{report.year}-99-99" if report.year else "0000")
+    documents = []
+    for order, section in enumerate(report.sections):
+        citations = by_section.get(section.id, [])
+        notes = "\n".join(f"{f.marker} {f.text}" for f in section.footnotes)
+        body = section.text + ("\n" + notes if notes else "")
+        types = sorted({c.type for c in citations})
+        issuers = sorted({c.issuer for c in citations if c.issuer})
+        keys = list(dict.fromkeys(c.key for c in citations))
+        terms = list(dict.fromkeys(t for c in citations for t in instrument_terms(c.canonical, c.year, c.type)))
+        top = _top_section(report, section)
+        documents.append(
+            {
+                "id": f"{report.id}#{section.id}",
+                "report_id": report.id,
+                "section_id": section.id,
+                "order": order,
+                "heading": section.heading,
+                "heading_f": section.heading,
+                "body": body,
+                "body_f": body,
+                "instruments": ",".join(terms),
+                "f_type": ",".join(fold(t).replace(" ", "_") for t in types),
+                "f_issuer": ",".join(fold(i).replace(" ", "_") for i in issuers),
+                "f_province": fold(report.province or ""),
+                "f_period": fold(report.period or ""),
+                "f_top": fold(top),
+                "year": report.year or 0,
+                "sort_date": sort_date,
+                "c_province": report.province or "",
+                "c_year": str(report.year or ""),
+                "c_period": report.period or "",
+                "c_types": MULTI_SEP.join(types),
+                "c_issuers": MULTI_SEP.join(issuers),
+                "c_instruments": MULTI_SEP.join(keys),
+                "c_top": top,
+                "title": report.title,
+                "province": report.province,
+                "period": report.period,
+                "report_date": report.report_date,
+                "path": json.dumps(section.path, ensure_ascii=False),
+                "label": section.label,
+                "citations": json.dumps([_citation_record(c, report.text) for c in citations], ensure_ascii=False),
+            }
+        )
+    return documents
