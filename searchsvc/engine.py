@@ -200,7 +200,8 @@ class SearchIndex:
             order = sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=newest), sorting.FieldFacet("report_id"), sorting.FieldFacet("order")])
             results = searcher.search(query, limit=offset + limit, sortedby=order)
         total = len(results)
-        page = [(hit.docnum, hit.score or 0.0, hit.fields()) for hit in results[offset : offset + limit]]
+        scored = sort == "relevance"
+        page = [(hit.docnum, hit.score if scored else 0.0, hit.fields()) for hit in results[offset : offset + limit]]
         return page, total
 
     def facet_values(self, facet: str, docnum: int) -> tuple[str, ...]:

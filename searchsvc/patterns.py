@@ -30,16 +30,17 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
     "TTr": "Tờ trình",
     "QC": "Quy chế",
     "QyĐ": "Quy định",
-    "CV": "Công văn",
     "TTLT": "Thông tư liên tịch",
     "NQLT": "Nghị quyết liên tịch",
     "PL": "Pháp lệnh",
-    "L": "Luật",
 }
 
 # Written type words (folded form -> canonical type). Longest first when joined into a regex.
 TYPE_WORDS: dict[str, str] = {
     **{fold(name): name for name in set(TYPE_ABBREVIATIONS.values())},
+    "luat": "Luật",  # laws carry no type abbreviation: 82/2019/QH14
+    "cong van": "Công văn",  # nor do official letters: 1567/UBND-NC
+    "cv": "Công văn",
     "thong bao ket luan": "Thông báo",
     "van ban": "Công văn",
     "nghi quyet lien tich": "Nghị quyết liên tịch",

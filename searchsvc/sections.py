@@ -150,7 +150,7 @@ def _split(lines: list[str], skip: set[int], heading_lines: Mapping[int, int]) -
             continue
         heading = heading_of(match.rest)
         if not heading:  # "Phần thứ nhất" with its title on the next line
-            following = next((i for i in range(index + 1, min(index + 4, len(lines))) if lines[i].strip()), None)
+            following = next((i for i in range(index + 1, min(index + 6, len(lines))) if lines[i].strip()), None)
             if following is not None and match_heading(lines[following]) is None and len(lines[following].strip()) <= 200:
                 heading = _MARKUP.sub("", lines[following])
         found.append((index, match, heading or match.label))
