@@ -1,0 +1,191 @@
+"""Building and updating the index: incremental by content hash, built aside, one writer at a time."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.engine import SearchIndex
+from searchsvc.indexing import IndexBusy, IndexUnavailable, build_index, current_generation
+from searchsvc.models import SearchRequest
+from searchsvc.searching import search
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def hits(index_dir, q):
+    index = SearchIndex(index_dir)
+    try:
+        return {h.report_id for h in search(index, SearchRequest(q=q, per_page=100)).hits}
+    finally:
+        index.close()
+
+
+def test_full_build_then_nothing_to_do(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    first = build_index(corpus, index_dir)
+    assert first.full and first.changed
+    assert (first.reports, len(first.added)) == (5, 5)
+    assert first.sections > 100 and first.citations > 50
+    generation = current_generation(index_dir)
+    again = build_index(corpus, index_dir)
+    assert not again.changed and again.unchanged == 5
+    assert current_generation(index_dir) == generation  # nothing rewritten
+
+
+def test_changing_one_file_reindexes_only_that_file(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    target = corpus / "001_ffc53ab4c4f31481.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nKhu công nghiệp Đồng Xoài mở rộng.\n", encoding="utf-8")
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nTình hình năm 2024\n\nI. Kết quả\nCây chôm chôm được mùa.\n", encoding="utf-8")
+    (corpus / "004_41c8df0f7ff6743b.txt").unlink()
+    summary = build_index(corpus, index_dir)
+    assert summary.updated == ["001_ffc53ab4c4f31481.txt"]
+    assert summary.added == ["005_new.txt"]
+    assert summary.removed == ["004_41c8df0f7ff6743b.txt"]
+    assert summary.unchanged == 3 and summary.reports == 5
+    assert hits(index_dir, "Đồng Xoài") == {"001_ffc53ab4c4f31481"}
+    assert hits(index_dir, "chôm chôm") == {"005_new"}
+    assert "004_41c8df0f7ff6743b" not in hits(index_dir, "Bến Tre")
+
+
+def test_unreadable_and_unsupported_files_are_reported_and_skipped(corpus, tmp_path):
+    (corpus / "notes.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a report")
+    (corpus / "empty.txt").write_bytes(b"")
+    summary = build_index(corpus, tmp_path / "index")
+    reasons = dict(summary.skipped)
+    assert set(reasons) == {"notes.xls", "empty.txt"}
+    assert summary.reports == 5
+
+
+def test_schema_change_forces_full_rebuild(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    manifest_path = current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["schema_version"] = -1
+    manifest_path.write_text(json.dumps(manifest))
+    summary = build_index(corpus, index_dir)
+    assert summary.full and len(summary.added) == 5
+
+
+def test_failed_build_leaves_previous_index(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    before = current_generation(index_dir)
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nnội dung mới\n", encoding="utf-8")
+
+    def explode(stage):
+        if stage == "document":
+            raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        build_index(corpus, index_dir, hook=explode)
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]  # the partial one is gone
+    assert hits(index_dir, "covid")
+    assert build_index(corpus, index_dir).added == ["005_new.txt"]
+
+
+def _build_in_child(corpus, index_dir, ready_path):
+    """Build with a pause in the middle, so the parent can kill the process there."""
+
+    def pause(stage):
+        if stage == "document":
+            Path(ready_path).write_text("ready")
+            time.sleep(60)
+
+    build_index(corpus, index_dir, full=True, hook=pause)
+
+
+@pytest.mark.parametrize("kill_at", ["document"])
+def test_killed_build_leaves_previous_index_answering(corpus, tmp_path, kill_at):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    before = current_generation(index_dir)
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(target=_build_in_child, args=(corpus, index_dir, ready))
+    child.start()
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), "the child build did not reach the pause"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    assert current_generation(index_dir) == before
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    summary = build_index(corpus, index_dir, full=True)  # the next build completes and cleans up
+    assert summary.changed and summary.reports == 5
+    assert len(list(index_dir.glob("gen-*"))) <= 2
+
+
+def test_second_writer_waits_then_gives_a_clear_message(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(stage):
+        if stage == "prepare":
+            entered.set()
+            release.wait(10)
+
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nnội dung\n", encoding="utf-8")
+    worker = threading.Thread(target=build_index, args=(corpus, index_dir), kwargs={"hook": slow})
+    worker.start()
+    assert entered.wait(10)
+    with pytest.raises(IndexBusy, match="đang chạy"):
+        build_index(corpus, index_dir, lock_timeout=0.5)
+    release.set()
+    worker.join()
+    assert not build_index(corpus, index_dir, lock_timeout=5).changed  # waits its turn, finds nothing to do
+
+
+def test_server_view_follows_reindex_without_restart(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    index = SearchIndex(index_dir)
+    assert search(index, SearchRequest(q="chôm chôm")).total == 0
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nCây chôm chôm được mùa.\n", encoding="utf-8")
+    build_index(corpus, index_dir)
+    assert search(index, SearchRequest(q="chôm chôm")).total == 1
+    index.close()
+
+
+def test_missing_or_broken_index_says_how_to_rebuild(corpus, tmp_path):
+    with pytest.raises(IndexUnavailable, match="searchsvc index"):
+        SearchIndex(tmp_path / "nowhere")
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    shutil.rmtree(current_generation(index_dir) / "whoosh")
+    with pytest.raises(IndexUnavailable, match="searchsvc index"):
+        SearchIndex(index_dir)
+    assert build_index(corpus, index_dir).full  # a broken generation is rebuilt in full
+
+
+def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    run = lambda *args: subprocess.run([sys.executable, "-m", "searchsvc.cli", *args], capture_output=True, text=True, timeout=120)
+    first = run("index", "--corpus", str(corpus), "--index", str(index_dir))
+    assert first.returncode == 0, first.stderr
+    assert "Báo cáo: 5" in first.stdout
+    second = run("index", "--corpus", str(corpus), "--index", str(index_dir))
+    assert "Không có thay đổi" in second.stdout
+    as_json = json.loads(run("index", "--corpus", str(corpus), "--index", str(index_dir), "--json").stdout)
+    assert as_json["changed"] is False and as_json["reports"] == 5
