@@ -1,0 +1,167 @@
+"""The benchmark harness: a deterministic, realistic generated corpus and a bench that runs end to end.
+
+No timing is asserted anywhere: these tests check that the numbers exist, not what they are.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from searchsvc.metadata import PROVINCES
+from searchsvc.patterns import ISSUER_CODES, TYPE_ABBREVIATIONS
+from searchsvc.sections import parse_report
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATE = ROOT / "benchmarks" / "generate.py"
+BENCH = ROOT / "benchmarks" / "bench.py"
+FILE_NAME = re.compile(r"^\d{5}_[0-9a-f]{16}\.txt$")
+
+
+def _generate(out: Path, reports: int, seed: int, hash_seed: str) -> None:
+    # another PYTHONHASHSEED per run: output must not depend on set or dict-of-str ordering
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+    subprocess.run([sys.executable, str(GENERATE), "--reports", str(reports), "--seed", str(seed), "--out", str(out)],
+                   check=True, env=env, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    _generate(out, 30, 5, "1")
+    return out
+
+
+@pytest.fixture(scope="module")
+def parsed(generated) -> dict:
+    return {p.stem: parse_report(p.read_text(encoding="utf-8"), p.stem) for p in sorted(generated.glob("*.txt"))}
+
+
+def test_same_seed_gives_identical_bytes(generated, tmp_path):
+    again = tmp_path / "again"
+    _generate(again, 30, 5, "2")
+    first = {p.name: p.read_bytes() for p in generated.iterdir()}
+    second = {p.name: p.read_bytes() for p in again.iterdir()}
+    assert sorted(first) == sorted(second)
+    assert first == second
+
+
+def test_another_seed_gives_another_corpus(generated, tmp_path):
+    other = tmp_path / "other"
+    _generate(other, 3, 6, "1")
+    assert not {p.name for p in other.iterdir()} & {p.name for p in generated.iterdir()}
+
+
+def test_file_names_and_sizes(generated):
+    paths = sorted(generated.iterdir())
+    assert len(paths) == 30
+    assert all(FILE_NAME.match(p.name) for p in paths), [p.name for p in paths if not FILE_NAME.match(p.name)]
+    assert [p.name[:5] for p in paths] == [f"{n:05d}" for n in range(30)]
+    average = sum(p.stat().st_size for p in paths) / len(paths)
+    assert 35_000 < average < 70_000  # about 50 KB a report, as the brief asks
+
+
+def test_reports_parse_with_metadata_sections_and_citations(parsed):
+    for report_id, report in parsed.items():
+        assert report.province in PROVINCES, report_id
+        assert 2015 <= report.year <= 2025, report_id
+        assert report.period, report_id
+        assert report.report_date and report.report_date.startswith(str(report.year)), report_id
+        assert len(report.sections) >= 5, report_id
+        assert len([s for s in report.sections if s.level >= 2]) >= 3, report_id  # nested, not flat
+        assert report.citations, report_id
+
+
+def test_periods_provinces_and_years_vary(parsed):
+    reports = list(parsed.values())
+    assert len({r.province for r in reports}) >= 15
+    assert len({r.year for r in reports}) >= 6
+    assert len({r.period for r in reports}) >= 3
+
+
+def test_every_footnote_format_occurs(generated):
+    texts = [p.read_text(encoding="utf-8") for p in generated.iterdir()]
+    assert any(re.search(r"^⁽¹⁾ ", t, re.MULTILINE) for t in texts)  # superscript, note line below
+    assert any("[footnote:1]" in t and "[1: " in t for t in texts)  # inline
+    assert any(re.search(r"^\[1\] ", t, re.MULTILINE) for t in texts)  # notes at the end
+
+
+def test_footnotes_belong_to_sections(parsed):
+    assert sum(len(s.footnotes) for r in parsed.values() for s in r.sections) >= 30
+
+
+def test_citation_symbols_stay_valid(parsed):
+    """Renumbering changes numbers, dates and the Quốc hội term, never the shape of a symbol."""
+    type_codes = set(TYPE_ABBREVIATIONS)
+    issuer_heads = {re.sub(r"\d+$", "", code) for code in ISSUER_CODES} | {"QH", "UBTVQH"}
+    for report in parsed.values():
+        for c in report.citations:
+            assert re.sub(r"\d+$", "", c.issuer_code or "") in issuer_heads, (report.id, c.surface)
+            first = re.split(r"[-/]", c.symbol)[0]
+            # "NQ-CP", "NQ/TW": a type first; "UBND-NC" (a letter), "QH14" (a law): an issuer first
+            assert first in type_codes or re.sub(r"\d+$", "", first) in issuer_heads, (report.id, c.surface)
+            assert re.fullmatch(r"\d{2,5}(/20[0-2]\d)?", c.number), (report.id, c.surface)
+
+
+def test_citations_are_dated_before_the_report(parsed):
+    dated = [(r, c) for r in parsed.values() for c in r.citations if c.date]
+    assert len(dated) > 100
+    for report, citation in dated:
+        assert citation.date <= report.report_date, (report.id, citation.surface, report.report_date)
+        assert citation.year >= 2005, (report.id, citation.surface)
+
+
+def test_instrument_popularity_is_skewed(parsed):
+    """Zipf-like: a few instruments cited by many reports, most by one."""
+    reports_citing = Counter(key for r in parsed.values() for key in {c.key for c in r.citations if c.year})
+    counts = sorted(reports_citing.values(), reverse=True)
+    assert counts[0] >= 3
+    assert sum(1 for n in counts if n == 1) > len(counts) / 2
+
+
+EXPECTED_NUMBERS = {
+    # section -> keys that must hold numbers
+    "corpus": ("reports", "bytes", "mb"),
+    "build": ("seconds", "mb_per_s", "reports", "sections", "citations", "instruments"),
+    "index": ("bytes", "mb", "whoosh_mb", "reports_json_mb"),
+    "cold_start": ("import_s", "open_s", "first_query_s", "process_wall_s"),
+    "incremental": ("seconds", "noop_seconds", "updated"),
+    "rss_mb": ("self_peak", "children_peak"),
+}
+LATENCY_KEYS = ("n", "p50_ms", "p95_ms", "p99_ms", "mean_ms")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def test_quick_bench_reports_every_figure():
+    done = subprocess.run([sys.executable, str(BENCH), "--quick", "--json"], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["engine"] == "whoosh"
+    for section, keys in EXPECTED_NUMBERS.items():
+        for key in keys:
+            assert _is_number(result[section][key]), (section, key, result[section].get(key))
+    assert result["corpus"]["reports"] == 20
+    assert result["incremental"]["updated"] == 1
+    search = result["search"]
+    kinds = set(search["kinds"])
+    for base in ("instrument", "word", "word_folded", "phrase", "phrase_folded", "and"):
+        assert {base, base + "+filter"} <= kinds  # every kind with and without a filter
+    for stats in [*search["kinds"].values(), search["overall"]]:
+        assert all(_is_number(stats[k]) for k in LATENCY_KEYS), stats
+    http = result["http"]
+    assert http["status"] in ("ok", "skipped"), http.get("reason")
+    if http["status"] == "ok":
+        assert http["errors"] == 0
+        assert all(_is_number(http["overall"][k]) for k in LATENCY_KEYS)
+    else:
+        assert http["reason"]

@@ -1,0 +1,64 @@
+"""The open index and the instrument catalogue, kept on the app (``app.extensions``).
+
+The index is opened on first use, so the app starts before an index exists (the request then
+gets a 503 that says how to build one). Every request calls ``SearchIndex.refresh()`` — one
+``stat`` — so a reindex while serving is picked up.
+"""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app
+from werkzeug.exceptions import NotFound
+
+from searchsvc.engine import SearchIndex
+from searchsvc.instruments import Catalogue, build_catalogue
+
+from . import params
+
+__all__ = ["init_app", "get_index", "get_catalogue", "get_report"]
+
+_KEY = "searchsvc"
+
+
+class _State:
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self.index: SearchIndex | None = None
+        self.catalogue: tuple[str, Catalogue] | None = None  # (generation name, catalogue)
+        self.lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_KEY] = _State(str(app.config["INDEX_DIR"]))
+
+
+def get_index() -> SearchIndex:
+    """The app's index, opened now if needed and refreshed; IndexUnavailable when there is none."""
+    state: _State = current_app.extensions[_KEY]
+    if state.index is None:
+        with state.lock:
+            if state.index is None:
+                state.index = SearchIndex(state.index_dir)
+                return state.index
+    state.index.refresh()
+    return state.index
+
+
+def get_catalogue() -> Catalogue:
+    """The instrument catalogue of the live index generation (rebuilt when it changes)."""
+    index = get_index()
+    state: _State = current_app.extensions[_KEY]
+    name = index.generation.name
+    cached = state.catalogue
+    if cached is None or cached[0] != name:
+        cached = state.catalogue = (name, build_catalogue(index.citations()))
+    return cached[1]
+
+
+def get_report(report_id: str) -> dict:
+    """A stored report by id (checked against a strict pattern, then looked up); 404 otherwise."""
+    report = get_index().report(params.report_id(report_id))
+    if report is None:
+        raise NotFound(f"Không có báo cáo “{report_id}” trong chỉ mục.")
+    return report

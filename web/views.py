@@ -1,0 +1,100 @@
+"""HTML pages. Each view parses its parameters, calls the library once, hands a presenter's
+result to a template; errors are raised and rendered by ``errors``."""
+from __future__ import annotations
+
+import codecs
+import mimetypes
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_file
+from werkzeug.exceptions import NotFound
+
+from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_instruments
+from searchsvc.query import QueryError, parse_query
+from searchsvc.searching import highlight_terms, search as run_search
+
+from . import params, presenters, reportview
+from .state import get_catalogue, get_index, get_report
+
+__all__ = ["bp"]
+
+bp = Blueprint("views", __name__)
+
+
+@bp.app_context_processor
+def header_query() -> dict:
+    """The query stays in the header's search box on every page (errors included)."""
+    return {"header_q": request.args.get("q", "")}
+
+
+@bp.get("/")
+def search():
+    search_request = params.search_request(request.args, current_app.config["PER_PAGE"])
+    results = run_search(get_index(), search_request)
+    return render_template("search.html", page=presenters.search_page(search_request, results))
+
+
+@bp.get("/reports/<report_id>")
+def report(report_id: str):
+    params.check_known(request.args, ("q",))
+    data = get_report(report_id)
+    q = params.single(request.args, "q").strip()
+    terms, phrases, notice = set(), [], None
+    if q:
+        try:
+            terms, phrases = highlight_terms(parse_query(q))
+        except QueryError as error:  # the report is still worth showing, unmarked
+            notice = f"Không đánh dấu được từ khóa: {error}"
+    text = reportview.render_report(data, terms, phrases, presenters.instrument_url)
+    page = presenters.report_page(data, text, reportview.toc(data), q, notice,
+                                  get_index().original_file(data["id"]) is not None)
+    return render_template("report.html", page=page)
+
+
+@bp.get("/reports/<report_id>/original")
+def original(report_id: str):
+    params.check_known(request.args, ())
+    data = get_report(report_id)
+    path = get_index().original_file(data["id"])
+    if path is None:
+        raise NotFound(f"Tệp gốc của báo cáo “{report_id}” không còn trong kho.")
+    response = send_file(path, as_attachment=True, download_name=path.name)
+    response.content_type = _download_type(path.name, data.get("encoding"))  # werkzeug would say utf-8
+    return response
+
+
+def _download_type(name: str, encoding: str | None) -> str:
+    """The content type of an original file; a text file says its own encoding (DOMAIN.md:
+    reports also come in Windows-1258), or goes out as bytes when we cannot name it."""
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not mimetype.startswith("text/"):
+        return mimetype
+    try:
+        charset = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        return "application/octet-stream"
+    charset = "utf-8" if charset.startswith("utf-8") else charset.replace("cp125", "windows-125")
+    return f"{mimetype}; charset={charset}"
+
+
+@bp.get("/instruments")
+def instruments():
+    args = params.instrument_listing(request.args, current_app.config["INSTRUMENTS_PER_PAGE"])
+    listing = list_instruments(get_catalogue(), **args)
+    return render_template("instruments.html", page=presenters.instruments_page(args, listing))
+
+
+@bp.get("/instruments/<key>")
+def instrument(key: str):
+    params.check_known(request.args, ("page",))
+    page_number = params.integer(request.args, "page", 1)
+    if page_number < 1:
+        raise QueryError("Số trang phải từ 1 trở lên.")
+    found = find_instrument(get_catalogue(), params.instrument_key(key))
+    if found is None:
+        raise NotFound(f"Không có văn bản “{key}” trong các báo cáo đã lập chỉ mục.")
+    if isinstance(found, Moved):
+        return redirect(presenters.instrument_url(found.key))
+    if isinstance(found, Disambiguation):
+        return render_template("disambiguation.html", page=presenters.disambiguation_page(found))
+    per_page = current_app.config["CITING_REPORTS_PER_PAGE"]
+    return render_template("instrument.html", page=presenters.instrument_page(found, page_number, per_page))
