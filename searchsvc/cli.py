@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import settings
+from .engines import ENGINES
 
 __all__ = ["main"]
 
@@ -122,11 +123,13 @@ def cmd_index(args) -> int:
 
     try:
         summary = build_index(args.corpus, args.index, full=args.full, progress=None if args.json else tty_progress,
-                              lock_timeout=args.wait)
+                              lock_timeout=args.wait, engine=args.engine)
     except IndexBusy as error:
         return _fail(str(error))
     except FileNotFoundError as error:
         return _fail(str(error), "Dùng --corpus để chỉ đến thư mục chứa báo cáo.")
+    except ValueError as error:  # an unknown engine
+        return _fail(str(error))
     except OSError as error:
         return _fail(f"Không ghi được chỉ mục vào {args.index}: {error.strerror or error}. Chỉ mục cũ vẫn được giữ nguyên.")
     if args.json:
@@ -197,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=settings.get("corpus"), help="thư mục báo cáo (mặc định: %(default)s)")
     p.add_argument("--index", default=settings.get("index"), help="thư mục chỉ mục (mặc định: %(default)s)")
     p.add_argument("--full", action="store_true", help="lập lại toàn bộ")
+    p.add_argument("--engine", choices=sorted(ENGINES), help="công cụ tìm kiếm (mặc định: như chỉ mục hiện có, hoặc whoosh)")
     p.add_argument("--wait", type=float, default=settings.get("lock_timeout"), help="số giây chờ một lượt lập chỉ mục khác")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)

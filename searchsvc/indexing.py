@@ -6,7 +6,7 @@ Layout of an index directory::
       CURRENT            name of the live generation ("gen-000007"), replaced atomically
       .lock              held by the one indexing run allowed at a time
       gen-000007/
-        whoosh/          the Whoosh index of sections
+        whoosh/          the engine's index of sections (or tantivy/)
         manifest.json    schema version, engine, every corpus file with its content hash
         citations.json   {report_id: [citation records]}: the instrument catalogue's source
         reports/ID.json  each parsed report (report pages never re-read the corpus)
@@ -29,18 +29,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from whoosh import index as whoosh_index
-
+from .engines import DEFAULT_ENGINE, get_engine
 from .ingest import corpus_files, file_digest, is_supported, read_report, report_id_of
 from .loaders import LoadError
-from .schema import SCHEMA_VERSION, build_schema, catalogue_records, section_documents
+from .schema import SCHEMA_VERSION, catalogue_records, section_documents
 
 __all__ = [
-    "IndexSummary", "IndexBusy", "IndexUnavailable", "build_index", "current_generation", "ENGINE",
+    "IndexSummary", "IndexBusy", "IndexUnavailable", "build_index", "current_generation", "read_manifest",
     "LOCK_TIMEOUT",
 ]
 
-ENGINE = "whoosh"
 LOCK_TIMEOUT = 120.0  # seconds a second indexing run waits for the first
 KEEP_GENERATIONS = 2  # the live one and the one before (servers may still be reading it)
 
@@ -159,11 +157,14 @@ def build_index(
     progress: Progress | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
     hook: Callable[[str], None] | None = None,
+    engine: str | None = None,
 ) -> IndexSummary:
     """Bring the index at ``index_dir`` up to date with the files of ``corpus``.
 
     Only new, changed or removed files are touched unless ``full`` is set or the schema changed.
     ``hook`` is called with a stage name at each step (tests use it to interrupt a build).
+    ``engine`` defaults to the engine of the existing index, else the default engine; changing
+    it rebuilds in full.
     """
     started = time.monotonic()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -175,10 +176,12 @@ def build_index(
         live = current_generation(index_dir)
         _remove_stale(index_dir, {live.name} if live else set())
         manifest = read_manifest(live)
-        if manifest and (manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("engine") != ENGINE):
-            full = True  # an index of another schema is rebuilt from scratch
-        if manifest is None or not (live / "whoosh").is_dir():
-            full = True
+        engine = engine or (manifest or {}).get("engine") or DEFAULT_ENGINE
+        backend = get_engine(engine)
+        if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("engine") != engine:
+            full = True  # no index, or one of another schema or engine: rebuilt from scratch
+        elif not (live / engine).is_dir() or not (live / "citations.json").is_file():
+            full = True  # a half-deleted generation
         old_files: dict[str, dict] = {} if full else manifest["files"]
         summary = IndexSummary(str(corpus), str(index_dir), full=full, changed=False)
 
@@ -210,18 +213,19 @@ def build_index(
         generation = index_dir / _next_generation_name(index_dir)
         if full or live is None:
             (generation / "reports").mkdir(parents=True)
-            (generation / "whoosh").mkdir()
-            whoosh_index.create_in(str(generation / "whoosh"), build_schema())
             citations: dict[str, list] = {}
         else:
             shutil.copytree(live, generation)
             citations = json.loads((generation / "citations.json").read_text(encoding="utf-8"))
-        ix = whoosh_index.open_dir(str(generation / "whoosh"))
-        writer = ix.writer(limitmb=256)
+        try:
+            writer = backend.create_writer(generation / engine, fresh=full or live is None)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         try:
             for name in removed:
                 report_id = old_files[name]["report_id"]
-                writer.delete_by_term("report_id", report_id)
+                writer.delete_report(report_id)
                 citations.pop(report_id, None)
                 (generation / "reports" / f"{report_id}.json").unlink(missing_ok=True)
                 summary.removed.append(name)
@@ -237,19 +241,21 @@ def build_index(
                 except LoadError as error:
                     summary.skipped.append((name, str(error)))
                     if name in old_files:  # a file that became unreadable leaves the index
-                        writer.delete_by_term("report_id", old_files[name]["report_id"])
+                        writer.delete_report(old_files[name]["report_id"])
                         citations.pop(old_files[name]["report_id"], None)
                     continue
                 is_update = name in old_files
                 if is_update:
-                    writer.delete_by_term("report_id", report_id)
+                    writer.delete_report(report_id)
                 for document in section_documents(report):
-                    writer.add_document(**document)
+                    writer.add(document)
                 citations[report_id] = catalogue_records(report)
                 (generation / "reports" / f"{report_id}.json").write_text(
                     json.dumps(report.to_dict(with_text=True), ensure_ascii=False), encoding="utf-8"
                 )
-                current[name] = {"sha256": digest, "report_id": report_id, "size": path.stat().st_size}
+                current[name] = {
+                    "sha256": digest, "report_id": report_id, "size": path.stat().st_size, "sections": len(report.sections),
+                }
                 ids_seen[report_id] = name
                 (summary.updated if is_update else summary.added).append(name)
                 step("document")
@@ -262,7 +268,7 @@ def build_index(
         (generation / "citations.json").write_text(json.dumps(citations, ensure_ascii=False), encoding="utf-8")
         manifest = {
             "schema_version": SCHEMA_VERSION,
-            "engine": ENGINE,
+            "engine": engine,
             "corpus": str(corpus.resolve()),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": current,
@@ -283,9 +289,9 @@ def _fill_counts(summary: IndexSummary, generation: Path | None) -> None:
     if generation is None:
         return
     citations = json.loads((generation / "citations.json").read_text(encoding="utf-8"))
-    ix = whoosh_index.open_dir(str(generation / "whoosh"))
+    manifest = read_manifest(generation) or {"files": {}}
     summary.reports = len(citations)
-    summary.sections = ix.doc_count()
+    summary.sections = sum(entry.get("sections", 0) for entry in manifest["files"].values())
     summary.citations = sum(len(v) for v in citations.values())
     summary.instruments = len({c["key"] for v in citations.values() for c in v})
 

@@ -471,6 +471,11 @@ _LIST_MARK = re.compile(r"(?:[-+•*]\s|\(?(?:\d{1,3}|[a-zđ]|[ivx]{1,4})[.)]\s|
 # Headings that start a new line after a long line: "II.", "A. ", "2.1", "Phần thứ nhất", "Điều 3".
 _HEADING_START = re.compile(r"(?:[IVXLC]+\.|[A-Z]\.\s|\d+(?:\.\d+)+|(?:phần|chương|mục|điều)\b)", re.IGNORECASE)
 _LONG_LINE = 0.85  # a line this close to the typical full line length was probably wrapped
+# Words that never end a sentence or a heading: a line ending with one was wrapped.
+_OPEN_ENDING = re.compile(
+    r"(?:^|\s)(?:và|của|các|những|ngày|số|với|theo|tại|cho|để|trong|là|về|từ|đã|được|như|hoặc)$",
+    re.IGNORECASE,
+)
 
 
 def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
@@ -567,9 +572,10 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
 def _join_wrapped_lines(lines: list[str]) -> list[str]:
     """Join lines a PDF wrapped (also across pages) back into one line per paragraph.
 
-    A line continues the previous one when the previous one does not end a sentence and either
-    the line starts in lower case ("… tập trung dân chủ;" / "tập trung chỉ đạo …"), or the
-    previous line was nearly full width and neither paragraph looks like a heading or list item.
+    A line continues the previous one when the previous one does not end a sentence, the line is
+    not a list item, and either the line starts in lower case ("… tập trung dân chủ;" / "tập trung
+    chỉ đạo …"), or (the line not being a heading) the previous one ends with a word no sentence
+    ends with ("… ngày" / "01/01/2020 …") or was nearly full width and is not itself a heading.
     Without glyph positions "full width" is measured in characters, against the 90th percentile
     of line lengths; a paragraph whose last line happens to be long and unpunctuated may thus
     absorb the next plain paragraph, while a heading (numbered or in capitals) never does.
@@ -599,7 +605,9 @@ def _continues(previous: str, line: str, long_line: float, heading_like: bool) -
     first = _STARTS_LOWER.match(line)
     if first and first.group(1).islower():
         return True
-    return len(previous) >= long_line and not heading_like and not _HEADING_START.match(line)
+    if _HEADING_START.match(line):
+        return False
+    return bool(_OPEN_ENDING.search(previous)) or (len(previous) >= long_line and not heading_like)
 
 
 def _looks_like_heading(text: str) -> bool:

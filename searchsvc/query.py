@@ -350,9 +350,33 @@ def year_bounds(value: str) -> tuple[int | None, int | None]:
     return bounds
 
 
+def instrument_value(value: str) -> tuple[str, int | None]:
+    """An instrument filter value: a key ("84_NQ-CP.2020") or a reference ("84/NQ-CP").
+
+    >>> instrument_value("84_NQ-CP.2020"), instrument_value("nghi quyet 84/nq-cp")
+    (('84/NQ-CP', 2020), ('84/NQ-CP', None))
+    """
+    from .models import canonical_from_key
+
+    canonical, year = canonical_from_key(value) if "/" not in value else (value, None)
+    found = find_instruments(canonical)
+    if len(found) != 1 or found[0][2].canonical is None:
+        raise QueryError(f"Mã văn bản không hợp lệ: “{value}” (ví dụ: 84/NQ-CP hoặc 84_NQ-CP.2020).")
+    return found[0][2].canonical, year
+
+
+def check_filter(facet: str, value: str) -> None:
+    """Raise QueryError for a filter that does not exist or a value it can never take."""
+    if facet not in FILTER_FIELDS:
+        raise QueryError(f"Bộ lọc không tồn tại: “{facet}” (có: {', '.join(FILTER_FIELDS)}).")
+    if facet == "year":
+        year_bounds(value)
+    elif facet == "instrument":
+        instrument_value(value)
+
+
 def _check_filter(node: Filter) -> None:
-    if node.field == "year":
-        year_bounds(node.value)
+    check_filter(node.field, node.value)
 
 
 def folded_terms(parsed: ParsedQuery) -> set[str]:
@@ -364,4 +388,4 @@ def folded_terms(parsed: ParsedQuery) -> set[str]:
     return out
 
 
-__all__ += ["year_bounds", "folded_terms"]
+__all__ += ["year_bounds", "folded_terms", "instrument_value", "check_filter"]

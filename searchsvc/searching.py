@@ -10,12 +10,10 @@ import json
 import re
 import time
 
-from whoosh import query as wq
-
-from .engine import SearchIndex, filter_query
+from .engine import SearchIndex
 from .models import FACETS, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold, has_diacritics
-from .query import Instrument, Phrase, QueryError, Word, parse_query
+from .query import Instrument, Phrase, QueryError, Word, check_filter, parse_query
 from .snippets import snippet
 
 __all__ = ["search", "validate", "highlight_terms", "QueryError", "MAX_PER_PAGE", "MAX_PAGE", "FACET_SIZE"]
@@ -38,7 +36,7 @@ def validate(request: SearchRequest) -> SearchRequest:
         if name not in FACETS:
             raise QueryError(f"Bộ lọc không tồn tại: “{name}” (có: {', '.join(FACETS)}).")
         for value in values:
-            filter_query(name, [value])  # raises on a malformed value
+            check_filter(name, value)
     return request
 
 
@@ -68,23 +66,18 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     validate(request)
     parsed = parse_query(request.q)
     warnings = list(parsed.warnings)
-    base = index.translate(parsed.tree)
-    filters = {name: filter_query(name, values) for name, values in request.filters.items() if values}
-
-    def restricted(excluding: str | None = None) -> wq.Query:
-        parts = [base, *(q for name, q in filters.items() if name != excluding)]
-        return wq.And(parts) if len(parts) > 1 else parts[0]
-
-    query = restricted()
+    engine = index.reader
+    filters = {name: values for name, values in request.filters.items() if values}
+    compiled = engine.compile(parsed.tree, filters)
     offset = (request.page - 1) * request.per_page
-    page, total = index.page(query, request.sort, offset, request.per_page)
-    matched = index.matching_docs(query)
-    total_reports = len({index.report_of(doc) for doc in matched})
+    page, total = engine.page(compiled, request.sort, offset, request.per_page)
+    matched = engine.matching_docs(compiled)
+    total_reports = len({engine.report_of(doc) for doc in matched})
 
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        docs = index.matching_docs(restricted(facet)) if facet in filters else matched
-        counts = index.count_facet(facet, docs)
+        docs = engine.matching_docs(compiled, excluding=facet) if facet in filters else matched
+        counts = engine.count_facet(facet, docs)
         selected = set(request.filters.get(facet, []))
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if facet == "year":
@@ -117,7 +110,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
                 instruments=list(seen.values()),
             )
         )
-    suggestion = _suggest(index, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
+    suggestion = _suggest(engine, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
     return Results(
         query=request.q,
         total=total,
@@ -132,15 +125,15 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     )
 
 
-def _suggest(index: SearchIndex, parsed, text: str) -> str | None:
+def _suggest(engine, parsed, text: str) -> str | None:
     """ "Did you mean": misspelled syllables corrected, missing accents restored."""
-    vocabulary = index.vocabulary()
+    vocabulary = engine.vocabulary()
     replacements: dict[str, str] = {}
     for leaf in parsed.leaves((Word, Phrase)):
         for word in leaf.words if isinstance(leaf, Phrase) else (leaf.text,):
             folded = fold(word)
             if folded not in vocabulary:
-                corrected = index.correct(folded)
+                corrected = engine.correct(folded)
                 if corrected and corrected in vocabulary:
                     replacements[word] = vocabulary[corrected]
             elif not has_diacritics(word) and fold(vocabulary[folded]) == folded and vocabulary[folded] != word.lower():

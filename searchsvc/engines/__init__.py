@@ -1,0 +1,26 @@
+"""Search engines behind one small interface; the index records which one built it.
+
+An engine module provides:
+
+* ``create_writer(path, fresh) -> Writer`` with ``delete_report(report_id)``, ``add(document)``,
+  ``commit()`` and ``cancel()`` — documents are the dicts of ``schema.section_documents``;
+* ``open_reader(path) -> Reader`` with ``compile(tree, filters)`` (a ``query`` tree and facet
+  filters -> an engine query), ``page(compiled, sort, offset, limit)``, ``matching_docs(compiled)``,
+  ``report_of(doc)``, ``count_facet(facet, docs)``, ``vocabulary()``, ``correct(word)``,
+  ``doc_count()`` and ``close()``; it raises ``OSError``/``ValueError`` on a broken index.
+"""
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "get_engine"]
+
+ENGINES = {"whoosh": "searchsvc.engines.whoosh_engine", "tantivy": "searchsvc.engines.tantivy_engine"}
+DEFAULT_ENGINE = "whoosh"
+
+
+def get_engine(name: str):
+    """The engine module called ``name``; ValueError for an unknown one."""
+    if name not in ENGINES:
+        raise ValueError(f"Không có công cụ tìm kiếm “{name}” (có: {', '.join(ENGINES)}).")
+    return importlib.import_module(ENGINES[name])
