@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .engines import get_engine
 from .indexing import IndexUnavailable, current_generation, read_manifest
+from .instruments import Catalogue, build_catalogue
 from .schema import SCHEMA_VERSION
 
 __all__ = ["SearchIndex"]
@@ -98,6 +99,13 @@ class SearchIndex:
             text = (generation.path / "citations.json").read_text(encoding="utf-8")
             generation.cache["citations"] = json.loads(text)
         return generation.cache["citations"]
+
+    def catalogue(self) -> Catalogue:
+        """The instrument catalogue of the live generation (built once per generation)."""
+        generation = self.generation
+        if "catalogue" not in generation.cache:
+            generation.cache["catalogue"] = build_catalogue(self.citations())
+        return generation.cache["catalogue"]
 
     def report(self, report_id: str) -> dict | None:
         """The parsed report (``Report.to_dict(with_text=True)``), or None for an unknown id."""

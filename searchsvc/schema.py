@@ -8,6 +8,7 @@ with another version is rebuilt in full.
 from __future__ import annotations
 
 import json
+import re
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -15,9 +16,12 @@ from .analysis import EXACT, FOLDED
 from .models import Citation, Report, Section
 from .normalize import fold
 
-__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
+# footnote lines a sentence may run across ("… ngày\n⁽⁸⁾ Nghị quyết về …\n04/02/2020"): not part of it
+NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\d{1,3}\])[^\n]*$")
 
-SCHEMA_VERSION = 3
+__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
+
+SCHEMA_VERSION = 4
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
 HEADING_BOOST = 2.0
 
@@ -71,15 +75,22 @@ def build_schema() -> Schema:
     )
 
 
+def instrument_term(canonical: str, year: int | None) -> str:
+    """The keyword term that finds an instrument: any year (None), one year, or undated (0).
+
+    >>> instrument_term("15/2021/ND-CP", None), instrument_term("84/NQ-CP", 2020), instrument_term("84/NQ-CP", 0)
+    ('15/2021/nd-cp', '84/nq-cp@2020', '84/nq-cp@0')
+    """
+    return fold(canonical) if year is None else f"{fold(canonical)}@{year}"
+
+
 def instrument_terms(canonical: str, year: int | None, type_name: str | None) -> list[str]:
-    """Keyword terms for one cited instrument: its key with and without year, and "type#number".
+    """Keyword terms for one cited instrument: any year, its year (0: not known), "type#number".
 
     >>> instrument_terms("84/NQ-CP", 2020, "Nghị quyết")
     ['84/nq-cp', '84/nq-cp@2020', 'nghi quyet#84']
     """
-    terms = [fold(canonical)]
-    if year:
-        terms.append(f"{fold(canonical)}@{year}")
+    terms = [instrument_term(canonical, None), instrument_term(canonical, year or 0)]
     if type_name:
         number = canonical.split("/")[0].split("-")[0]
         terms.append(f"{fold(type_name)}#{number}")
@@ -133,7 +144,7 @@ def citing_sentence(text: str, start: int, end: int, limit: int = 320) -> str:
     right = min(right_candidates) if right_candidates else len(text)
     left = max(left + 1 if left >= 0 else 0, start - limit // 2)
     right = min(right, end + limit // 2)
-    sentence = " ".join(text[left:right].split())
+    sentence = " ".join(NOTE_LINES.sub(" ", text[left:right]).split())
     return ("… " if left > 0 and text[left - 1] not in "\n.;" else "") + sentence
 
 

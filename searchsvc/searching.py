@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import replace
 
 from .engine import SearchIndex
 from .models import FACETS, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
@@ -22,6 +23,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 FACET_SIZE = 12  # values shown per facet (selected ones always shown)
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
+_EMPHASIS = re.compile(r"\*+")  # markdown bold/italic markers some reports carry ("**BÁO CÁO")
 
 
 def validate(request: SearchRequest) -> SearchRequest:
@@ -65,9 +67,14 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     started = time.perf_counter()
     validate(request)
     parsed = parse_query(request.q)
+    if parsed.tree is None and request.sort == "relevance":  # browsing: nothing to rank by
+        request = replace(request, sort="newest")
     warnings = list(parsed.warnings)
     engine = index.reader
+    aliases = index.catalogue().aliases  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
     filters = {name: values for name, values in request.filters.items() if values}
+    if "instrument" in filters:
+        filters["instrument"] = _with_undated(filters["instrument"], aliases)
     compiled = engine.compile(parsed.tree, filters)
     offset = (request.page - 1) * request.per_page
     page, total = engine.page(compiled, request.sort, offset, request.per_page)
@@ -77,7 +84,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         docs = engine.matching_docs(compiled, excluding=facet) if facet in filters else matched
-        counts = engine.count_facet(facet, docs)
+        counts = engine.count_facet(facet, docs, aliases if facet == "instrument" else None)
         selected = set(request.filters.get(facet, []))
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if facet == "year":
@@ -93,7 +100,8 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         citations = json.loads(stored.get("citations") or "[]")
         seen = {}
         for c in citations:
-            seen.setdefault(c["key"], {k: c[k] for k in ("key", "canonical", "type", "year", "date", "title")})
+            key = aliases.get(c["key"], c["key"])
+            seen.setdefault(key, {k: c[k] for k in ("canonical", "type", "date", "title")} | {"key": key, "year": canonical_from_key(key)[1]})
         hits.append(
             Hit(
                 report_id=stored["report_id"],
@@ -105,7 +113,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
                 report_date=stored.get("report_date"),
                 path=json.loads(stored["path"]),
                 heading=stored["heading"],
-                snippet=snippet(stored["body"], terms, phrases),
+                snippet=snippet(_EMPHASIS.sub("", stored["body"]), terms, phrases),
                 score=round(float(score), 4),
                 instruments=list(seen.values()),
             )
@@ -123,6 +131,12 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         suggestion=suggestion,
         warnings=warnings,
     )
+
+
+def _with_undated(values: list[str], aliases: dict[str, str]) -> list[str]:
+    """A dated instrument filter also takes the mentions whose year only the catalogue knows."""
+    undated = [f"{alias}.0" for alias, target in aliases.items() if target in values]
+    return list(values) + undated
 
 
 def _suggest(engine, parsed, text: str) -> str | None:

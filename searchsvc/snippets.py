@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .analysis import split_compound
 from .normalize import fold, iter_tokens
 
 __all__ = ["highlight", "snippet"]
@@ -16,7 +17,8 @@ def _marked_spans(text: str, terms: set[str], phrases: list[tuple[str, ...]]) ->
     """Character spans of ``text`` to mark: single terms, and whole runs for phrases."""
     tokens = list(iter_tokens(text))
     folded = [fold(t) for t, _, _ in tokens]
-    marked = [f in terms for f in folded]
+    # a compound is marked for a query word that is one of its parts ("covid" in "Covid-19")
+    marked = [f in terms or any(fold(p) in terms for p in split_compound(t)) for f, (t, _, _) in zip(folded, tokens)]
     for phrase in phrases:
         size = len(phrase)
         for i in range(len(tokens) - size + 1):

@@ -209,3 +209,17 @@ def test_empty_query_browses_everything(seed_index):
     results = run(seed_index, "")
     assert results.total_reports == 5
     assert results.total == sum(len(seed_index.report(r)["sections"]) for r in seed_index.report_ids())
+
+
+def test_undated_mention_counts_with_the_only_dated_instrument(seed_index):
+    # 004 writes "Nghị quyết 84/NQ-CP" without a date; 000 and 002 date it 29/5/2020, the only year known
+    results = run(seed_index, "", filters={"instrument": ["84_NQ-CP.2020"]})
+    assert reports_of(results) == {R0, R2, R4}
+    facet = {v.value: v.count for v in run(seed_index, "Nghị quyết 84/NQ-CP").facets["instrument"]}
+    assert facet["84_NQ-CP.2020"] == 3 and "84_NQ-CP" not in facet
+    hit = next(h for h in run(seed_index, "84/NQ-CP").hits if h.report_id == R4)
+    assert "84_NQ-CP.2020" in {i["key"] for i in hit.instruments}
+
+
+def test_snippet_marks_compound_for_its_part(seed_index):
+    assert any("<mark>Covid-19</mark>" in h.snippet for h in run(seed_index, "covid").hits)

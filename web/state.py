@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from werkzeug.exceptions import NotFound
 
 from searchsvc.engine import SearchIndex
-from searchsvc.instruments import Catalogue, build_catalogue
+from searchsvc.instruments import Catalogue
 
 from . import params
 
@@ -25,7 +25,6 @@ class _State:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self.index: SearchIndex | None = None
-        self.catalogue: tuple[str, Catalogue] | None = None  # (generation name, catalogue)
         self.lock = threading.Lock()
 
 
@@ -47,13 +46,7 @@ def get_index() -> SearchIndex:
 
 def get_catalogue() -> Catalogue:
     """The instrument catalogue of the live index generation (rebuilt when it changes)."""
-    index = get_index()
-    state: _State = current_app.extensions[_KEY]
-    name = index.generation.name
-    cached = state.catalogue
-    if cached is None or cached[0] != name:
-        cached = state.catalogue = (name, build_catalogue(index.citations()))
-    return cached[1]
+    return get_index().catalogue()
 
 
 def get_report(report_id: str) -> dict:

@@ -16,7 +16,7 @@ from whoosh import sorting
 from ..analysis import split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, instrument_value, year_bounds
-from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, instrument_terms
+from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, instrument_term
 
 __all__ = ["create_writer", "open_reader", "EXACT_BOOST"]
 
@@ -100,13 +100,14 @@ class Reader:
     def report_of(self, doc: int) -> str:
         return self._report_of[doc]
 
-    def count_facet(self, facet: str, docs) -> Counter:
-        """value -> number of distinct reports among ``docs``."""
+    def count_facet(self, facet: str, docs, aliases: dict[str, str] | None = None) -> Counter:
+        """value -> number of distinct reports among ``docs``; ``aliases`` merge values first."""
         column, reports = self._columns[facet], self._report_of
+        aliases = aliases or {}
         seen: dict[str, set[str]] = defaultdict(set)
         for doc in docs:
             for value in column[doc]:
-                seen[value].add(reports[doc])
+                seen[aliases.get(value, value)].add(reports[doc])
         return Counter({value: len(ids) for value, ids in seen.items()})
 
     # suggestions
@@ -194,7 +195,7 @@ def _phrase_query(words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> 
 
 def _instrument_query(node: Instrument) -> wq.Query:
     if node.canonical:
-        return wq.Term("instruments", instrument_terms(node.canonical, node.year, None)[-1])
+        return wq.Term("instruments", instrument_term(node.canonical, node.year))
     return wq.Term("instruments", f"{fold(node.type)}#{node.number}")
 
 
@@ -208,7 +209,7 @@ def filter_query(facet: str, values: list[str]) -> wq.Query:
             options.append(wq.NumericRange("year", low, high))
         elif facet == "instrument":
             canonical, year = instrument_value(value)
-            options.append(wq.Term("instruments", instrument_terms(canonical, year, None)[-1]))
+            options.append(wq.Term("instruments", instrument_term(canonical, year)))
         elif facet == "report":
             options.append(wq.Term("report_id", value))
         elif facet in ("type", "issuer"):
