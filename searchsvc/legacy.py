@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ __all__ = [
     "decode_bytes",
     "repair_text",
     "Repair",
+    "restore_tcvn3_capitals",
     "is_vietnamese_syllable",
     "vietnamese_score",
 ]
@@ -44,7 +46,8 @@ _TONE_MARKS = frozenset(_TONE_ORDER)
 # --- Windows-1252 view of a byte ------------------------------------------------------------
 # Legacy-font text copied out of Word is the Windows-1252 reading of its bytes. Five byte values
 # are undefined in Windows-1252; Windows maps them to the C1 control with the same number, and so
-# does this table, which makes the mapping a bijection between bytes and these 256 characters.
+# does this table. Going back, every C1 control becomes the byte with its number: text decoded
+# as Latin-1 instead of Windows-1252 holds C1 controls for all of 0x80-0x9F.
 def _cp1252_char(byte: int) -> str:
     try:
         return bytes([byte]).decode("cp1252")
@@ -53,17 +56,26 @@ def _cp1252_char(byte: int) -> str:
 
 
 _CP1252 = tuple(_cp1252_char(b) for b in range(256))
-_CP1252_TO_BYTE = {ch: b for b, ch in enumerate(_CP1252)}
-# Some tools decode with Latin-1 instead: C1 controls then stand for 0x80-0x9F.
-for _b in range(0x80, 0xA0):
-    _CP1252_TO_BYTE.setdefault(chr(_b), _b)
+
+
+def _encode_c1(error: UnicodeError) -> tuple[bytes, int]:
+    """Encoding error handler: a C1 control stands for the byte with its number (see above)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    if not all("\x80" <= ch <= "\x9f" for ch in chunk):
+        raise error
+    return bytes(map(ord, chunk)), error.end
+
+
+codecs.register_error("searchsvc-c1-bytes", _encode_c1)
 
 
 def _to_legacy_bytes(text: str) -> bytes | None:
     """The bytes behind Windows-1252-looking text, or None when a character has no byte."""
     try:
-        return bytes(_CP1252_TO_BYTE[ch] for ch in text)
-    except KeyError:
+        return text.encode("cp1252", errors="searchsvc-c1-bytes")
+    except UnicodeEncodeError:
         return None
 
 
@@ -101,6 +113,7 @@ def _build_tcvn3() -> tuple[str, ...]:
 
 
 _TCVN3 = _build_tcvn3()
+_TCVN3_CHARMAP = "".join(_TCVN3)  # one character per byte: a charmap codec table
 # The toned lower-case letters TCVN3 also uses for capitals (see restore_tcvn3_capitals).
 _TCVN3_CASELESS = frozenset(_TCVN3[b] for codes in _TCVN3_TONED.values() for b in codes)
 
@@ -134,16 +147,22 @@ def _build_vni() -> tuple[str, ...]:
 
 
 _VNI = _build_vni()
+_VNI_CHARMAP = dict(enumerate(_VNI))  # mark bytes stand for two characters: a dict table
 
 
 def decode_tcvn3(data: bytes) -> str:
     """Decode TCVN3 (ABC) bytes: ``b"Ngh\\xde quy\\xd5t"`` -> "Nghị quyết"."""
-    return restore_tcvn3_capitals("".join(_TCVN3[b] for b in data))
+    return restore_tcvn3_capitals(_decode_tcvn3_lower(data))
+
+
+def _decode_tcvn3_lower(data: bytes) -> str:
+    """TCVN3 decoded, toned letters all in lower case (enough to score it)."""
+    return codecs.charmap_decode(data, "strict", _TCVN3_CHARMAP)[0]
 
 
 def decode_vni(data: bytes) -> str:
     """Decode VNI Windows bytes: the bytes of "Nghò quyeát" -> "Nghị quyết" (NFC)."""
-    return unicodedata.normalize("NFC", "".join(_VNI[b] for b in data))
+    return unicodedata.normalize("NFC", codecs.charmap_decode(data, "strict", _VNI_CHARMAP)[0])
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -168,21 +187,32 @@ def _upper_caseless(text: str) -> str:
     return "".join(ch.upper() if ch in _TCVN3_CASELESS else ch for ch in text)
 
 
+# A word holding at least one of the letters TCVN3 writes without case.
+_TONED_WORD = re.compile(r"[^\W\d_]*[{0}][^\W\d_]*".format("".join(sorted(_TCVN3_CASELESS))))
+
+
+_DROP_CASELESS = dict.fromkeys(map(ord, _TCVN3_CASELESS))
+
+
 def _capital_word(word: str) -> bool:
-    letters = [ch for ch in word if ch not in _TCVN3_CASELESS]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    letters = word.translate(_DROP_CASELESS)
+    return len(letters) >= 2 and letters.isupper()
 
 
 def _restore_line(line: str) -> str:
-    toned = [word for word in _WORD.findall(line) if any(ch in _TCVN3_CASELESS for ch in word)]
+    toned = _TONED_WORD.findall(line)
+    if not toned or sum(ch.isupper() for ch in line) < 2:
+        return line  # no capitals to follow
     capital = sum(map(_capital_word, toned))
-    cased = [ch for ch in line if ch.isalpha() and ch not in _TCVN3_CASELESS]
+    if not capital:
+        return line
+    cased = [ch for ch in line.translate(_DROP_CASELESS) if ch.isalpha()]
     upper = sum(ch.isupper() for ch in cased)
     # A heading in capitals: short words like "TỔ", "Ở" follow their neighbours. "Số: /BC-UBND"
     # is not one (its only toned word is not in capitals).
-    if capital and capital * 2 >= len(toned) and upper >= 4 and upper >= 0.9 * len(cased):
+    if capital * 2 >= len(toned) and upper >= 4 and upper >= 0.9 * len(cased):
         return _upper_caseless(line)
-    return _WORD.sub(lambda m: _upper_caseless(m.group()) if _capital_word(m.group()) else m.group(), line)
+    return _TONED_WORD.sub(lambda m: _upper_caseless(m.group()) if _capital_word(m.group()) else m.group(), line)
 
 
 # --- Telling Vietnamese from garbage ---------------------------------------------------------
@@ -225,8 +255,8 @@ def is_vietnamese_syllable(word: str) -> bool:
     initial, nucleus, final = match.group("initial", "nucleus", "final")
     if initial in ("ngh", "gh", "k") and not nucleus.startswith(_FRONT_VOWELS):
         return False  # "nghi", "ghế", "kế" but never "ngho"
-    if nucleus in ("ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê") and not final:
-        return False  # "ăn", "tiền", "muốn" need a final
+    if nucleus in ("ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê", "oo") and not final:
+        return False  # "ăn", "tiền", "muốn", "xoong" need a final
     if final in ("c", "ch", "p", "t") and tones and tones[0] not in (ACUTE, DOT):
         return False  # a stop final takes only the sắc or nặng tone: "việt", never "viềt"
     return True
@@ -263,16 +293,19 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     Vietnamese evidence at all Windows-1258 is used (it reads plain Western text correctly).
     """
     sample = data[:_SAMPLE]
-    decoders = {
+    decoders: dict[str, Callable[[bytes], str]] = {
         "cp1258": lambda b: unicodedata.normalize("NFC", b.decode("cp1258", errors="replace")),
-        "tcvn3": decode_tcvn3,
+        "tcvn3": _decode_tcvn3_lower,
         "vni": decode_vni,
     }
-    scores = {name: vietnamese_score(decode(sample)) for name, decode in decoders.items()}
+    decoded = {name: decode(sample) for name, decode in decoders.items()}
+    scores = {name: vietnamese_score(text) for name, text in decoded.items()}
     best = max(scores, key=lambda name: scores[name])  # ties keep the first: cp1258
     if scores[best] <= 0:
         best = "cp1258"
-    text = decoders[best](data)
+    text = decoded[best] if len(sample) == len(data) else decoders[best](data)
+    if best == "tcvn3":
+        text = restore_tcvn3_capitals(text)
     label = {
         "cp1258": "decoded as Windows-1258",
         "tcvn3": "converted from TCVN3 (ABC) to Unicode",
@@ -307,7 +340,7 @@ def _unmojibake(line: str) -> str | None:
 
 def _as_tcvn3(line: str) -> str | None:
     raw = _to_legacy_bytes(line)
-    return None if raw is None else decode_tcvn3(raw)
+    return None if raw is None else _decode_tcvn3_lower(raw)
 
 
 def _as_vni(line: str) -> str | None:
@@ -349,22 +382,26 @@ def repair_text(text: str) -> Repair:
     lines = text.split("\n")
     result = Repair(text)
 
-    mojibake = 0
+    changed = 0
     for index, line in enumerate(lines):
         if line.isascii():
             continue
-        current = line
-        for _ in range(3):  # text mangled twice over comes back in two rounds
-            fixed = _unmojibake(current)
-            if fixed is None or vietnamese_score(fixed) < vietnamese_score(current):
+        # Text mangled twice comes back in two rounds; the middle round may look no better than
+        # the start, so every round is scored and the best kept (ties go to the later round:
+        # bytes that re-decode as UTF-8 are evidence of their own).
+        rounds = [line]
+        while len(rounds) < 4:
+            fixed = _unmojibake(rounds[-1])
+            if fixed is None:
                 break
-            current = fixed
-        if current != line:
-            lines[index] = current
-            mojibake += 1
-    if mojibake:
+            rounds.append(fixed)
+        best_round = max(range(len(rounds)), key=lambda i: (vietnamese_score(rounds[i]), i))
+        if best_round:
+            lines[index] = rounds[best_round]
+            changed += 1
+    if changed:
         result.kind = "mojibake"
-        result.warnings.append(f"mojibake repaired (UTF-8 read as Windows-1252) on {mojibake} line(s)")
+        result.warnings.append(f"mojibake repaired (UTF-8 read as Windows-1252) on {changed} line(s)")
 
     candidates: dict[str, list[tuple[int, str, int]]] = {name: [] for name in _LEGACY}
     gains = dict.fromkeys(_LEGACY, 0)
@@ -380,17 +417,17 @@ def repair_text(text: str) -> Repair:
                 gains[name] += gain
     best = max(gains, key=lambda name: gains[name])
     if gains[best] >= _MIN_GAIN:
-        changed = 0
+        converted_lines = 0
         for index, converted, gain in candidates[best]:
-            if gain >= 0:
-                lines[index] = converted
-                changed += 1
+            if gain >= 0:  # in a text found to be TCVN3, "Sè:" (valid both ways) is TCVN3 too
+                lines[index] = restore_tcvn3_capitals(converted) if best == "tcvn3" else converted
+                converted_lines += 1
         result.kind = best
         result.warnings.append(
-            f"{_LEGACY_NAMES[best]} characters converted to Unicode on {changed} line(s)"
+            f"{_LEGACY_NAMES[best]} characters converted to Unicode on {converted_lines} line(s)"
         )
-        mojibake += changed
+        changed += converted_lines
 
-    result.lines_changed = mojibake
+    result.lines_changed = changed
     result.text = "\n".join(lines) if result.kind else text
     return result

@@ -117,8 +117,13 @@ _DROPPED_CONTROLS = dict.fromkeys(
 _CONTROL_TABLE = _LINE_CONTROLS | _DROPPED_CONTROLS
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # the keys of _CONTROL_TABLE
+
+
 def _finish(text: str) -> str:
-    return clean_text(text.translate(_CONTROL_TABLE))
+    if _CONTROLS.search(text):
+        text = text.translate(_CONTROL_TABLE)
+    return clean_text(text)
 
 
 def _repair(text: str, warnings: list[str]) -> tuple[str, str | None]:
@@ -129,6 +134,9 @@ def _repair(text: str, warnings: list[str]) -> tuple[str, str | None]:
 
 
 def _note_text_quality(text: str, warnings: list[str]) -> None:
+    head = text[:20000]
+    if len(head.encode()) - len(head) > len(head) // 20:
+        return  # plenty of non-ASCII letters: accented for sure (and looks_unaccented is slow)
     if looks_unaccented(text):
         warnings.append("text has no diacritics (Vietnamese typed without accents)")
 
@@ -578,7 +586,9 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     ends with ("… ngày" / "01/01/2020 …") or was nearly full width and is not itself a heading.
     Without glyph positions "full width" is measured in characters, against the 90th percentile
     of line lengths; a paragraph whose last line happens to be long and unpunctuated may thus
-    absorb the next plain paragraph, while a heading (numbered or in capitals) never does.
+    absorb the next plain paragraph, but a short heading (numbered or in capitals, one or two
+    lines) is not extended by length alone. After a sentence end nothing tells a wrap from a new
+    paragraph, so such a line stays a line of its own.
     """
     if not lines:
         return []

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .citations import iso_date
-from .normalize import fold
+from .normalize import fold, fold_aligned
 from .patterns import canonical_code
 
 __all__ = ["Metadata", "read_metadata", "PROVINCES", "PERIODS"]
@@ -30,13 +30,17 @@ _PROVINCE_BY_FOLD = {fold(p): p for p in PROVINCES} | {"ba ria vung tau": "Bà R
 _PROVINCE_ALTERNATION = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_PROVINCE_BY_FOLD, key=len, reverse=True))
 # "tỉnh Bắc Giang", "UBND tỉnh Hà Tĩnh" (folded text); "thành phố Hà Tĩnh" is a city, not the province
 _PROVINCE_IN_BODY = re.compile(rf"(?<!\w)(?:tinh|thanh pho truc thuoc trung uong)\s+({_PROVINCE_ALTERNATION})(?!\w)")
+# These run on fold_aligned text (same length as the source), so unaccented reports match too;
+# values are then read from the source at the same span.
 _PLACE_DATE = re.compile(
-    r"^\s*(?P<place>[^\W\d][^,\n]{1,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
-    re.MULTILINE | re.IGNORECASE,
+    r"^\s*(?P<place>[^\W\d][^,\n]{1,40}),\s*ngay\s*(?P<d>\d{1,2})?\s*thang\s*(?P<m>\d{1,2})?\s*nam\s*(?P<y>\d{4})",
+    re.MULTILINE,
 )
-_ANNEX_DATE = re.compile(r"Kèm theo (?:Báo cáo|BC)\s+số\s*(?P<num>\d+)\s*/\s*(?P<sym>[\wĐđ-]+)\s+ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})", re.IGNORECASE)
-_OWN_NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>\d+)\s*/\s*(?P<sym>BC-[\wĐđ]+)", re.MULTILINE | re.IGNORECASE)
-_REPORT_WORD = re.compile(r"^\W*BÁO CÁO\b(?P<rest>.*)$", re.MULTILINE)
+_ANNEX_DATE = re.compile(
+    r"kem theo (?:bao cao|bc)\s+so\s*(?P<num>\d+)\s*/\s*(?P<sym>[\w-]+)\s*,?\s*ngay\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+)
+_OWN_NUMBER = re.compile(r"^\s*so\s*:?\s*(?P<num>\d+)\s*/\s*(?P<sym>bc-\w+)", re.MULTILINE)
+_REPORT_WORD = re.compile(r"^\W*bao cao\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 # Periods a report reviews, in the words of DOMAIN.md; matched on folded text.
@@ -71,7 +75,7 @@ def _strip_markup(line: str) -> str:
 def _title_block(lines: list[str]) -> tuple[str, tuple[int, int] | None]:
     """The lines after "BÁO CÁO" up to the body: "Kiểm điểm công tác chỉ đạo, điều hành …"."""
     for index, line in enumerate(lines[:40]):
-        if not _REPORT_WORD.match(_strip_markup(line)):
+        if not _REPORT_WORD.match(fold_aligned(_strip_markup(line))):
             continue
         parts, last, i = [], index, index + 1
         while i < len(lines) and not lines[i].strip():  # "BÁO CÁO", blank line, title
@@ -128,10 +132,11 @@ def read_metadata(text: str) -> Metadata:
     """
     lines = text.split("\n")
     title, title_lines = _title_block(lines)
-    head = "\n".join(lines[:60])
+    folded = fold_aligned(text)
+    head = folded[: sum(len(l) + 1 for l in lines[:60])]
     place_date = _PLACE_DATE.search(head)
     # an annex line "(Kèm theo Báo cáo số 165 /BC-UBND ngày 01/7/2020)"; garbled ones come first
-    annexes = sorted(_ANNEX_DATE.finditer(text), key=lambda m: not m.group("sym").upper().startswith("BC-"))
+    annexes = sorted(_ANNEX_DATE.finditer(folded), key=lambda m: not m.group("sym").startswith("bc-"))
     annex = annexes[0] if annexes else None
     report_date = None
     if place_date and place_date.group("d") and place_date.group("m"):
@@ -141,7 +146,8 @@ def read_metadata(text: str) -> Metadata:
     own = _OWN_NUMBER.search(head) or annex
     doc_number = None
     if own:
-        doc_number = f"{own.group('num')}/" + "-".join(canonical_code(p) for p in own.group("sym").split("-"))
+        symbol = text[own.start("sym") : own.end("sym")]
+        doc_number = f"{own.group('num')}/" + "-".join(canonical_code(p) for p in symbol.split("-"))
     year_in_title = _YEAR.search(title)
     if year_in_title:
         year = int(year_in_title.group())
@@ -150,8 +156,7 @@ def read_metadata(text: str) -> Metadata:
     else:
         years = Counter(_YEAR.findall(text))
         year = int(years.most_common(1)[0][0]) if years else None
-    province = _province(text, place_date.group("place") if place_date else None)
-    folded = fold(text)
+    province = _province(text, text[place_date.start("place") : place_date.end("place")] if place_date else None)
     by_people_committee = "ubnd" in fold(doc_number or "") or "uy ban nhan dan" in folded or "ubnd tinh" in folded
     issuer = None
     if by_people_committee:
