@@ -43,7 +43,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +53,18 @@ for _path in (str(ROOT), str(HERE)):
 
 import generate  # noqa: E402  (benchmarks/generate.py)
 
-ENGINES = ("whoosh",)  # the --engine choices; build and search pass it on once the library takes one
+
+
+def _engines() -> tuple[str, ...]:
+    """The engines the library knows (``searchsvc.engines.ENGINES``); whoosh if it names none."""
+    try:
+        from searchsvc.engines import ENGINES as KNOWN
+    except ImportError:
+        return ("whoosh",)
+    return tuple(sorted(KNOWN))
+
+
+ENGINES = _engines()
 QUICK = {"reports": 20, "per_kind": 3, "queries": 1, "http_per_kind": 2}
 DEFAULTS = {"reports": 500, "per_kind": 10, "queries": 3, "http_per_kind": 8}
 BASE_KINDS = ("instrument", "word", "word_folded", "words", "words_folded", "phrase", "phrase_folded", "and")
@@ -67,19 +77,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def summarize(samples: list[tuple[float, int]]) -> dict:
-    """{n, p50_ms, p95_ms, p99_ms, mean_ms, max_ms, hits_mean} of (milliseconds, hits) samples."""
-    times = [t for t, _ in samples]
+def summarize(samples: list[tuple]) -> dict:
+    """{n, p50_ms, p95_ms, p99_ms, mean_ms, max_ms, hits_mean[, cpu_mean_ms]} of (wall ms, hits[,
+    CPU ms]) samples. CPU time is what to compare on a shared machine: wall time includes waiting."""
+    times = [s[0] for s in samples]
     if not times:
         return {"n": 0}
-    return {
+    cpu = {"cpu_mean_ms": round(sum(s[2] for s in samples) / len(samples), 2)} if len(samples[0]) > 2 else {}
+    return cpu | {
         "n": len(times),
         "p50_ms": round(percentile(times, 50), 2),
         "p95_ms": round(percentile(times, 95), 2),
         "p99_ms": round(percentile(times, 99), 2),
         "mean_ms": round(sum(times) / len(times), 2),
         "max_ms": round(max(times), 2),
-        "hits_mean": round(sum(h for _, h in samples) / len(samples), 1),
+        "hits_mean": round(sum(s[1] for s in samples) / len(samples), 1),
     }
 
 
@@ -183,14 +195,14 @@ def run_library(index, mix: list[dict], passes: int) -> dict[str, list[tuple[flo
     from searchsvc.models import SearchRequest
     from searchsvc.searching import search
 
-    samples: dict[str, list[tuple[float, int]]] = {}
+    samples: dict[str, list[tuple[float, int, float]]] = {}
     for _ in range(passes):
         for item in mix:
             request = SearchRequest(q=item["q"], filters=item["filters"])
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             results = search(index, request)
-            elapsed = (time.perf_counter() - started) * 1000
-            samples.setdefault(item["kind"], []).append((elapsed, results.total))
+            elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+            samples.setdefault(item["kind"], []).append((elapsed, results.total, cpu))
     return samples
 
 
@@ -390,8 +402,12 @@ def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, work
 
 # --- the run -----------------------------------------------------------------------------------------------
 def run(args) -> dict:
+    # everything the run needs is imported now, one consistent snapshot of the library
     from searchsvc.engine import SearchIndex
-    from searchsvc.indexing import build_index
+    from searchsvc.indexing import build_index, current_generation
+    from searchsvc.models import SearchRequest  # noqa: F401
+    from searchsvc.normalize import fold  # noqa: F401
+    from searchsvc.searching import search  # noqa: F401
 
     workdir = Path(tempfile.mkdtemp(prefix="searchsvc-bench-"))
     result: dict = {
@@ -399,6 +415,7 @@ def run(args) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "quick": args.quick,
     }
     stages: dict[str, float] = {}
@@ -427,16 +444,16 @@ def run(args) -> dict:
 
         # full build
         index_dir = Path(args.index).resolve() if args.index else workdir / "index"
-        started = time.perf_counter()
-        summary = build_index(corpus, index_dir, full=True)
-        build_s = time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.process_time()
+        summary = build_index(corpus, index_dir, full=True, engine=args.engine)
+        build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
         stages["after_build"] = max_rss_mb()
-        from searchsvc.indexing import current_generation
-
         live = current_generation(index_dir)
         result["build"] = {
             "seconds": round(build_s, 3),
             "mb_per_s": round(corpus_bytes / 1e6 / build_s, 3),
+            "cpu_seconds": round(build_cpu, 3),
+            "mb_per_cpu_s": round(corpus_bytes / 1e6 / build_cpu, 3),
             "reports_per_s": round(summary.reports / build_s, 2),
             "reports": summary.reports,
             "sections": summary.sections,
@@ -447,7 +464,7 @@ def run(args) -> dict:
         result["index"] = {
             "bytes": tree_bytes(live),
             "mb": round(tree_bytes(live) / 1e6, 2),
-            "whoosh_mb": round(tree_bytes(live / "whoosh") / 1e6, 2),
+            "engine_mb": round(tree_bytes(live / args.engine) / 1e6, 2),
             "reports_json_mb": round(tree_bytes(live / "reports") / 1e6, 2),
             "citations_json_mb": round((live / "citations.json").stat().st_size / 1e6, 2),
             "ratio_to_corpus": round(tree_bytes(live) / max(1, corpus_bytes), 2),
@@ -491,6 +508,7 @@ def run(args) -> dict:
         result["cold_start"] = cold_start(index_dir, first["q"])
         result["incremental"] = incremental(corpus, index_dir, workdir, build_index)
         stages["after_incremental"] = max_rss_mb()
+        result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         result["rss_mb"] = {
             "self_peak": max_rss_mb(),
             "children_peak": max_rss_mb(resource.RUSAGE_CHILDREN),
@@ -511,12 +529,13 @@ def log(args, message: str) -> None:
 
 # --- the table --------------------------------------------------------------------------------------------
 def _latency_table(title: str, kinds: dict, overall: dict) -> list[str]:
-    lines = [title, f"  {'kind':<24}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'mean':>9}{'hits':>9}"]
+    cpu = "cpu_mean_ms" in overall
+    lines = [title, f"  {'kind':<24}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'mean':>9}" + (f"{'cpu':>9}" if cpu else "") + f"{'hits':>9}"]
     for name, s in [*kinds.items(), ("overall", overall)]:
         if not s.get("n"):
             continue
         lines.append(f"  {name:<24}{s['n']:>6}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}"
-                     f"{s['mean_ms']:>9.1f}{s['hits_mean']:>9.0f}")
+                     f"{s['mean_ms']:>9.1f}" + (f"{s['cpu_mean_ms']:>9.1f}" if cpu else "") + f"{s['hits_mean']:>9.0f}")
     return lines
 
 
@@ -524,11 +543,13 @@ def table(r: dict) -> str:
     c, b, i, cs, inc, rss = r["corpus"], r["build"], r["index"], r["cold_start"], r["incremental"], r["rss_mb"]
     gen = f", generated in {c['generate_seconds']:.1f} s (seed {c['seed']})" if c["generate_seconds"] is not None else ""
     lines = [
-        f"searchsvc benchmark — engine {r['engine']}, Python {r['python']}, {r['cpus']} CPUs",
+        f"searchsvc benchmark — engine {r['engine']}, Python {r['python']}, {r['cpus']} CPUs, "
+        f"load average {r['load_average'][0]:.1f} at start, {r['load_average_after'][0]:.1f} at end",
         f"Corpus              {c['reports']} reports, {c['mb']:.1f} MB{gen}",
-        f"Index build (full)  {b['seconds']:.1f} s = {b['mb_per_s']:.3f} MB/s, {b['reports_per_s']:.1f} reports/s "
+        f"Index build (full)  {b['seconds']:.1f} s = {b['mb_per_s']:.3f} MB/s, {b['reports_per_s']:.1f} reports/s; "
+        f"CPU {b['cpu_seconds']:.1f} s = {b['mb_per_cpu_s']:.3f} MB/CPU-s "
         f"({b['sections']} sections, {b['citations']} citations, {b['instruments']} instruments)",
-        f"Index on disk       {i['mb']:.1f} MB = {i['ratio_to_corpus']:.1f}× corpus (whoosh {i['whoosh_mb']:.1f}, "
+        f"Index on disk       {i['mb']:.1f} MB = {i['ratio_to_corpus']:.1f}× corpus ({r['engine']} {i['engine_mb']:.1f}, "
         f"reports/*.json {i['reports_json_mb']:.1f}, citations.json {i['citations_json_mb']:.1f})",
         f"Incremental update  {inc['seconds']:.2f} s for 1 changed report; nothing changed {inc['noop_seconds']:.2f} s",
         f"Cold start          {cs['import_s'] + cs['open_s'] + cs['first_query_s']:.2f} s = import {cs['import_s']:.2f} + "
@@ -538,7 +559,7 @@ def table(r: dict) -> str:
         "",
     ]
     s = r["search"]
-    lines += _latency_table(f"search() latency in ms — warm searcher, {s['queries']} queries × {s['passes']} passes:",
+    lines += _latency_table(f"search() latency in ms (cpu: mean CPU ms) — warm searcher, {s['queries']} queries × {s['passes']} passes:",
                             s["kinds"], s["overall"])
     h = r["http"]
     lines.append("")
@@ -564,7 +585,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the HTTP run (default %(default)s)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--quick", action="store_true", help="tiny run: 20 reports, few queries (under a minute)")
-    parser.add_argument("--engine", choices=ENGINES, default="whoosh", help="search engine (only whoosh exists)")
+    parser.add_argument("--engine", choices=ENGINES, default="whoosh", help="search engine (default %(default)s)")
     parser.add_argument("--profile", metavar="KIND", help="also print a cProfile of one query kind (e.g. phrase_folded)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (corpus, index, server log)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")

@@ -57,9 +57,10 @@ class SearchIndex:
             if self._generation is not None and stamp == self._stamp:
                 return
             generation = self._open()
-            old, self._generation, self._stamp = self._generation, generation, stamp
-        if old is not None:
-            old.reader.close()
+            self._generation, self._stamp = generation, stamp
+        # The replaced generation is not closed here: another thread may be in the middle of a
+        # search on its reader (closing it made those requests fail with ReaderClosed). Its files
+        # are released when the last request holding it lets go of it.
 
     def _open(self) -> Generation:
         path = current_generation(self.index_dir)

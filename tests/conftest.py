@@ -21,13 +21,22 @@ def seed_reports(seed_paths):
     return {path.stem: read_report(path) for path in seed_paths}
 
 
+ENGINES = ["whoosh", "tantivy"]  # every test on the seed index runs against each engine
+
+
+@pytest.fixture(scope="session", params=ENGINES, ids=ENGINES)
+def engine(request) -> str:
+    """The search engine under test (``searchsvc.engines``)."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def seed_index_dir(tmp_path_factory) -> Path:
-    """An index of the seed corpus, built once per test session."""
+def seed_index_dir(tmp_path_factory, engine) -> Path:
+    """An index of the seed corpus, built once per test session and engine."""
     from searchsvc.indexing import build_index
 
-    index_dir = tmp_path_factory.mktemp("index")
-    build_index(CORPUS, index_dir)
+    index_dir = tmp_path_factory.mktemp(f"index-{engine}")
+    build_index(CORPUS, index_dir, engine=engine)
     return index_dir
 
 

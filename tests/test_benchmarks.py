@@ -128,8 +128,8 @@ def test_instrument_popularity_is_skewed(parsed):
 EXPECTED_NUMBERS = {
     # section -> keys that must hold numbers
     "corpus": ("reports", "bytes", "mb"),
-    "build": ("seconds", "mb_per_s", "reports", "sections", "citations", "instruments"),
-    "index": ("bytes", "mb", "whoosh_mb", "reports_json_mb"),
+    "build": ("seconds", "mb_per_s", "cpu_seconds", "reports", "sections", "citations", "instruments"),
+    "index": ("bytes", "mb", "engine_mb", "reports_json_mb"),
     "cold_start": ("import_s", "open_s", "first_query_s", "process_wall_s"),
     "incremental": ("seconds", "noop_seconds", "updated"),
     "rss_mb": ("self_peak", "children_peak"),

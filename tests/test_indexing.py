@@ -37,9 +37,9 @@ def hits(index_dir, q):
         index.close()
 
 
-def test_full_build_then_nothing_to_do(corpus, tmp_path):
+def test_full_build_then_nothing_to_do(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    first = build_index(corpus, index_dir)
+    first = build_index(corpus, index_dir, engine=engine)
     assert first.full and first.changed
     assert (first.reports, len(first.added)) == (5, 5)
     assert first.sections > 100 and first.citations > 50
@@ -49,9 +49,9 @@ def test_full_build_then_nothing_to_do(corpus, tmp_path):
     assert current_generation(index_dir) == generation  # nothing rewritten
 
 
-def test_changing_one_file_reindexes_only_that_file(corpus, tmp_path):
+def test_changing_one_file_reindexes_only_that_file(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     target = corpus / "001_ffc53ab4c4f31481.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\nKhu công nghiệp Đồng Xoài mở rộng.\n", encoding="utf-8")
     (corpus / "005_new.txt").write_text("BÁO CÁO\nTình hình năm 2024\n\nI. Kết quả\nCây chôm chôm được mùa.\n", encoding="utf-8")
@@ -66,18 +66,18 @@ def test_changing_one_file_reindexes_only_that_file(corpus, tmp_path):
     assert "004_41c8df0f7ff6743b" not in hits(index_dir, "Bến Tre")
 
 
-def test_unreadable_and_unsupported_files_are_reported_and_skipped(corpus, tmp_path):
+def test_unreadable_and_unsupported_files_are_reported_and_skipped(corpus, tmp_path, engine):
     (corpus / "notes.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a report")
     (corpus / "empty.txt").write_bytes(b"")
-    summary = build_index(corpus, tmp_path / "index")
+    summary = build_index(corpus, tmp_path / "index", engine=engine)
     reasons = dict(summary.skipped)
     assert set(reasons) == {"notes.xls", "empty.txt"}
     assert summary.reports == 5
 
 
-def test_schema_change_forces_full_rebuild(corpus, tmp_path):
+def test_schema_change_forces_full_rebuild(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     manifest_path = current_generation(index_dir) / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["schema_version"] = -1
@@ -86,9 +86,9 @@ def test_schema_change_forces_full_rebuild(corpus, tmp_path):
     assert summary.full and len(summary.added) == 5
 
 
-def test_failed_build_leaves_previous_index(corpus, tmp_path):
+def test_failed_build_leaves_previous_index(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     before = current_generation(index_dir)
     (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nnội dung mới\n", encoding="utf-8")
 
@@ -116,9 +116,9 @@ def _build_in_child(corpus, index_dir, ready_path):
 
 
 @pytest.mark.parametrize("kill_at", ["document"])
-def test_killed_build_leaves_previous_index_answering(corpus, tmp_path, kill_at):
+def test_killed_build_leaves_previous_index_answering(corpus, tmp_path, kill_at, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     before = current_generation(index_dir)
     ready = tmp_path / "ready"
     child = multiprocessing.get_context("fork").Process(target=_build_in_child, args=(corpus, index_dir, ready))
@@ -136,9 +136,9 @@ def test_killed_build_leaves_previous_index_answering(corpus, tmp_path, kill_at)
     assert len(list(index_dir.glob("gen-*"))) <= 2
 
 
-def test_second_writer_waits_then_gives_a_clear_message(corpus, tmp_path):
+def test_second_writer_waits_then_gives_a_clear_message(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     entered, release = threading.Event(), threading.Event()
 
     def slow(stage):
@@ -157,9 +157,9 @@ def test_second_writer_waits_then_gives_a_clear_message(corpus, tmp_path):
     assert not build_index(corpus, index_dir, lock_timeout=5).changed  # waits its turn, finds nothing to do
 
 
-def test_server_view_follows_reindex_without_restart(corpus, tmp_path):
+def test_server_view_follows_reindex_without_restart(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
+    build_index(corpus, index_dir, engine=engine)
     index = SearchIndex(index_dir)
     assert search(index, SearchRequest(q="chôm chôm")).total == 0
     (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nCây chôm chôm được mùa.\n", encoding="utf-8")
@@ -168,21 +168,21 @@ def test_server_view_follows_reindex_without_restart(corpus, tmp_path):
     index.close()
 
 
-def test_missing_or_broken_index_says_how_to_rebuild(corpus, tmp_path):
+def test_missing_or_broken_index_says_how_to_rebuild(corpus, tmp_path, engine):
     with pytest.raises(IndexUnavailable, match="searchsvc index"):
         SearchIndex(tmp_path / "nowhere")
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir)
-    shutil.rmtree(current_generation(index_dir) / "whoosh")
+    build_index(corpus, index_dir, engine=engine)
+    shutil.rmtree(current_generation(index_dir) / engine)
     with pytest.raises(IndexUnavailable, match="searchsvc index"):
         SearchIndex(index_dir)
     assert build_index(corpus, index_dir).full  # a broken generation is rebuilt in full
 
 
-def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path):
+def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path, engine):
     index_dir = tmp_path / "index"
     run = lambda *args: subprocess.run([sys.executable, "-m", "searchsvc.cli", *args], capture_output=True, text=True, timeout=120)
-    first = run("index", "--corpus", str(corpus), "--index", str(index_dir))
+    first = run("index", "--corpus", str(corpus), "--index", str(index_dir), "--engine", engine)
     assert first.returncode == 0, first.stderr
     assert "Báo cáo: 5" in first.stdout
     second = run("index", "--corpus", str(corpus), "--index", str(index_dir))

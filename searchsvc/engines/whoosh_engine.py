@@ -6,6 +6,7 @@ columns into per-document arrays, so facet counts never score or load stored doc
 """
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -50,9 +51,16 @@ def create_writer(path: Path, fresh: bool) -> Writer:
 
 # --- reading ----------------------------------------------------------------------------------------
 class Reader:
+    """Shared by the threads of a server worker. A Whoosh searcher is not: its matchers seek and
+    read one shared postings file, so two threads searching at once read each other's blocks
+    (zlib and unpickling errors, wrong counts). Each thread gets its own searcher of the same
+    segments (the same document numbers), opened on its first use."""
+
     def __init__(self, path: Path):
         self._ix = whoosh_index.open_dir(str(path))
-        self._searcher = self._ix.searcher()
+        self._local = threading.local()
+        self._searchers: list = []
+        self._searchers_lock = threading.Lock()
         reader = self._searcher.reader()
         self._columns = {}
         empty = reader.doc_count_all() == 0
@@ -62,8 +70,20 @@ class Reader:
         self._report_of = [] if empty else _as_text(reader.column_reader("report_id"))
         self._vocabulary: dict[str, str] | None = None
 
+    @property
+    def _searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self._ix.searcher()
+            with self._searchers_lock:
+                self._searchers.append(searcher)
+        return searcher
+
     def close(self) -> None:
-        self._searcher.close()
+        with self._searchers_lock:
+            searchers, self._searchers = self._searchers, []
+        for searcher in searchers:
+            searcher.close()
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
