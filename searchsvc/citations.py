@@ -72,7 +72,7 @@ def iso_date(day: str, month: str, year: str) -> str | None:
         return None
 
 
-def _symbol_parts(match: re.Match[str], text: str) -> tuple[str, str, str, str, str] | None:
+def symbol_parts(match: re.Match[str], text: str) -> tuple[str, str, str, str, str] | None:
     """(type, number, symbol, canonical, issuer_code) for a symbol match, or None if it is none.
 
     Parts are read from the source text so a written "Đ" survives; ``canonical_code`` restores
@@ -138,7 +138,7 @@ def extract_citations(text: str, doc: str = "") -> list[Citation]:
     found: list[Citation] = []
     list_issuer_from: int = 0  # first citation of the current list ("15/CT-TTg …, 16/CT-TTg …")
     for match in SYMBOL_RE.finditer(folded):
-        parts = _symbol_parts(match, text)
+        parts = symbol_parts(match, text)
         if parts is None:
             continue
         type_name, number, symbol, canonical, issuer_code = parts

@@ -10,7 +10,7 @@ from .loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from .models import Report
 from .sections import parse_report
 
-__all__ = ["read_report", "corpus_files", "file_digest", "report_id_of"]
+__all__ = ["read_report", "corpus_files", "file_digest", "report_id_of", "is_supported", "LoadError"]
 
 
 def report_id_of(path: str | os.PathLike) -> str:
@@ -49,5 +49,3 @@ def file_digest(path: str | os.PathLike) -> str:
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
-
-__all__ += ["is_supported", "LoadError"]

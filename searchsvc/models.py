@@ -102,9 +102,6 @@ class Report:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
-    def children(self, section_id: str | None) -> list[Section]:
-        return [s for s in self.sections if s.parent == section_id]
-
     def to_dict(self, with_text: bool = False) -> dict:
         data = {
             "id": self.id,

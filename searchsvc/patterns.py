@@ -124,7 +124,7 @@ def canonical_code(part: str) -> str:
     return part.upper()
 
 
-def _alternation(words) -> str:
+def alternation(words) -> str:
     """Join literal words into a regex alternation, longest first, spaces matching any whitespace."""
     ordered = sorted(set(words), key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
@@ -158,7 +158,7 @@ SYMBOL = rf"""
 """
 SYMBOL_RE = re.compile(SYMBOL, re.VERBOSE)
 
-TYPE_WORD_RE = re.compile(rf"(?<!\w)(?P<type_word>{_alternation(TYPE_WORDS)})(?!\w)")
+TYPE_WORD_RE = re.compile(rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)})(?!\w)")
 
 # A footnote marker that may stand right after a reference: ⁽¹⁾, [1], [footnote:1], [footnoteRef:1]
 MARKER = r"(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[(?:footnote(?:ref)?:)?\d+\])"
@@ -171,7 +171,7 @@ LINE_BREAK = rf"[ \t]*(?:\n{GAP})?"
 # Between a type word and its number: "số", "số:", "Số:", a line break, nothing.
 TYPE_TO_NUMBER = r"[ \t]*(?:\n[ \t]*)?(?:so[ \t]*:?[ \t]*(?:\n[ \t]*)?)?"
 # A type word right before a symbol (folded text, searched backwards from the symbol).
-TYPE_BEFORE_RE = re.compile(rf"(?<!\w)(?P<type_word>{_alternation(TYPE_WORDS)}){TYPE_TO_NUMBER}$")
+TYPE_BEFORE_RE = re.compile(rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)}){TYPE_TO_NUMBER}$")
 # A list continuation before a symbol: "…ngày 27/3/2020, " / " và " / "; "
 LIST_GLUE_RE = re.compile(rf"(?:{MARKER})?(?:{GAP}[,;]{GAP}|{GAP}\s(?:va|hoac)\s{GAP})")
 
@@ -188,11 +188,11 @@ DATE_AFTER_RE = re.compile(DATE, re.VERBOSE)
 ISSUER_AFTER_RE = re.compile(
     rf"""[ \t]*(?:{MARKER})?[ \t]*,?[ \t]*
     cua[ \t]+(?:(?:hoi[ \t]+nghi|ky[ \t]+hop)[^,;.\n]{{0,40}}?[ \t])?
-    (?P<issuer_name>{_alternation(ISSUER_NAMES)})(?!\w)""",
+    (?P<issuer_name>{alternation(ISSUER_NAMES)})(?!\w)""",
     re.VERBOSE,
 )
 
 # "Nghị quyết số 84" with no symbol: only counted when an earlier full reference explains it.
 NUMBER_ONLY_RE = re.compile(
-    rf"(?<!\w)(?P<type_word>{_alternation(TYPE_WORDS)}){TYPE_TO_NUMBER}(?P<number>{NUMBER})(?![\w/.,-])"
+    rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)}){TYPE_TO_NUMBER}(?P<number>{NUMBER})(?![\w/.,-])"
 )

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import fold, nfc
-from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, _alternation
-from .citations import _symbol_parts
+from .citations import symbol_parts
+from .normalize import TOKEN_RE, fold_aligned, nfc
+from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, alternation
 
 __all__ = [
     "QueryError", "ParsedQuery", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not",
-    "parse_query", "find_instruments", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
+    "parse_query", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
 ]
 
 MAX_QUERY_LENGTH = 1000  # characters
@@ -98,7 +98,7 @@ def _leaves(node, kinds, negated):
 
 
 # --- lexing ---------------------------------------------------------------------------------------
-_TYPE_WORD = _alternation(TYPE_WORDS)
+_TYPE_WORD = alternation(TYPE_WORDS)
 _INSTRUMENT_IN_QUERY = re.compile(
     rf"(?<!\w)(?:(?P<type_word>{_TYPE_WORD})\s+(?:so\s*:?\s*)?)?(?P<symbol>{SYMBOL_RE.pattern})",
     re.VERBOSE,
@@ -126,13 +126,11 @@ class _Tok:
 
 def find_instruments(text: str) -> list[tuple[int, int, Instrument]]:
     """Instrument references in the raw query, by span (folded matching, spans of ``text``)."""
-    from .normalize import fold_aligned
-
     folded = fold_aligned(text)
     found: list[tuple[int, int, Instrument]] = []
     for match in _INSTRUMENT_IN_QUERY.finditer(folded):
         inner = SYMBOL_RE.match(folded, match.start("symbol"))
-        parts = _symbol_parts(inner, text) if inner else None
+        parts = symbol_parts(inner, text) if inner else None
         if parts is None:
             continue
         type_name, _, _, canonical, _ = parts
@@ -274,8 +272,6 @@ class _Parser:
 
 
 def _words(text: str) -> list[str]:
-    from .normalize import TOKEN_RE
-
     return TOKEN_RE.findall(nfc(text))
 
 
@@ -379,13 +375,3 @@ def _check_filter(node: Filter) -> None:
     check_filter(node.field, node.value)
 
 
-def folded_terms(parsed: ParsedQuery) -> set[str]:
-    """Folded forms of every positive word and phrase word: what snippets mark."""
-    out: set[str] = set()
-    for leaf in parsed.leaves((Word, Phrase)):
-        words = leaf.words if isinstance(leaf, Phrase) else (leaf.text,)
-        out.update(fold(w) for w in words)
-    return out
-
-
-__all__ += ["year_bounds", "folded_terms", "instrument_value", "check_filter"]
