@@ -73,11 +73,19 @@ class SearchIndex:
         if manifest.get("schema_version") != SCHEMA_VERSION:
             raise IndexUnavailable(f"Chỉ mục {path} được lập với lược đồ cũ. {hint} --full")
         engine = manifest.get("engine", "whoosh")
+        # What every page reads beside the engine is checked now, not on the first request that
+        # needs it: a half-deleted generation is refused at start with the way to rebuild it.
+        try:
+            citations = json.loads((path / "citations.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu citations.json. {hint} --full") from error
+        if not isinstance(citations, dict) or not (path / "reports").is_dir():
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu thư mục reports/. {hint} --full")
         try:
             reader = get_engine(engine).open_reader(path / engine)
         except Exception as error:  # any engine failure to open means a broken index on disk
             raise IndexUnavailable(f"Không mở được chỉ mục {path}: {error}. {hint} --full") from error
-        return Generation(path.name, path, engine, reader, manifest)
+        return Generation(path.name, path, engine, reader, manifest, {"citations": citations})
 
     @property
     def generation(self) -> Generation:
@@ -94,26 +102,29 @@ class SearchIndex:
 
     # --- data beside the engine ----------------------------------------------------------------------
     def citations(self) -> dict[str, list[dict]]:
-        """{report_id: [citation records]} of the live generation (loaded once)."""
-        generation = self.generation
-        if "citations" not in generation.cache:
-            text = (generation.path / "citations.json").read_text(encoding="utf-8")
-            generation.cache["citations"] = json.loads(text)
-        return generation.cache["citations"]
+        """{report_id: [citation records]} of the live generation (loaded when it was opened)."""
+        return self.generation.cache["citations"]
 
     def catalogue(self) -> Catalogue:
         """The instrument catalogue of the live generation (built once per generation)."""
         generation = self.generation
         if "catalogue" not in generation.cache:
-            generation.cache["catalogue"] = build_catalogue(self.citations())
+            generation.cache["catalogue"] = build_catalogue(generation.cache["citations"])
         return generation.cache["catalogue"]
 
     def report(self, report_id: str) -> dict | None:
         """The parsed report (``Report.to_dict(with_text=True)``), or None for an unknown id."""
-        if report_id not in self.citations():
+        generation = self.generation  # once: the id list and the file of the same generation
+        if report_id not in generation.cache["citations"]:
             return None
-        path = self.generation.path / "reports" / f"{report_id}.json"
-        return json.loads(path.read_text(encoding="utf-8"))
+        path = generation.path / "reports" / f"{report_id}.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise IndexUnavailable(
+                f"Chỉ mục {generation.path} bị hỏng: không đọc được {path.name}. "
+                f"Hãy chạy: searchsvc index --index {self.index_dir} --full"
+            ) from error
 
     def report_ids(self) -> list[str]:
         return sorted(self.citations())

@@ -141,6 +141,32 @@ def read_manifest(generation: Path | None) -> dict | None:
         return None
 
 
+def _copy_generation(live: Path, generation: Path) -> None:
+    """Copy the live generation to update it; on failure (a full disk, a read-only folder) leave
+    nothing behind and raise one OSError saying what failed — copytree gathers an error per file."""
+    try:
+        shutil.copytree(live, generation)
+    except BaseException as error:
+        shutil.rmtree(generation, ignore_errors=True)
+        if isinstance(error, shutil.Error) and error.args and error.args[0]:
+            failures = error.args[0]
+            raise OSError(f"không chép được {len(failures)} tệp, ví dụ: {failures[0][2]}") from error
+        raise
+
+
+def _usable(generation: Path, engine: str) -> bool:
+    """Whether a generation opens as ``engine.SearchIndex`` opens it: the catalogue parses, the
+    reports folder is there, the engine reads its files (a truncated or deleted segment fails)."""
+    try:
+        citations = json.loads((generation / "citations.json").read_text(encoding="utf-8"))
+        if not isinstance(citations, dict) or not (generation / "reports").is_dir():
+            return False
+        get_engine(engine).open_reader(generation / engine).close()
+    except Exception:  # whatever a damaged file makes the JSON parser or the engine raise
+        return False
+    return True
+
+
 # --- the build --------------------------------------------------------------------------------------
 Progress = Callable[[Iterator, int], Iterator]
 
@@ -180,8 +206,8 @@ def build_index(
         backend = get_engine(engine)
         if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("engine") != engine:
             full = True  # no index, or one of another schema or engine: rebuilt from scratch
-        elif not (live / engine).is_dir() or not (live / "citations.json").is_file():
-            full = True  # a half-deleted generation
+        elif not _usable(live, engine):
+            full = True  # a half-deleted or corrupt generation: an update would copy the damage
         old_files: dict[str, dict] = {} if full else manifest["files"]
         summary = IndexSummary(str(corpus), str(index_dir), full=full, changed=False)
 
@@ -215,7 +241,7 @@ def build_index(
             (generation / "reports").mkdir(parents=True)
             citations: dict[str, list] = {}
         else:
-            shutil.copytree(live, generation)
+            _copy_generation(live, generation)
             citations = json.loads((generation / "citations.json").read_text(encoding="utf-8"))
         try:
             writer = backend.create_writer(generation / engine, fresh=full or live is None)

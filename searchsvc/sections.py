@@ -7,6 +7,7 @@ and the first sentence of a long paragraph at once: its first clause becomes the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -87,6 +88,23 @@ _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPER_NOTE_LINE = re.compile(r"^\s*(?P<marker>⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾)\s*(?P<text>\S.*)$")
 _BRACKET_NOTE_LINE = re.compile(r"^\s*(?P<marker>\[(?P<n>\d{1,3})\])\s*(?P<text>\S.*)$")
 _INLINE_NOTE = re.compile(r"\[(?P<n>\d{1,3}):\s*(?P<text>[^\]]*)\]")
+_INLINE_MARKER = re.compile(r"\[footnote(?:Ref)?:(?P<n>\d+)\]")
+
+
+def _inline_notes(text: str):
+    """``_INLINE_NOTE`` matches of ``text``, in linear time.
+
+    Every note ends at the first "]" after it, so no note starts after the last "]": searching
+    only up to it gives the same matches without rescanning an unclosed tail ("[2: [2: [2: …",
+    quadratic) once per "[".
+    """
+    return _INLINE_NOTE.finditer(text, 0, text.rfind("]") + 1)
+
+
+def _without_inline_notes(text: str) -> str:
+    """``_INLINE_NOTE.sub("", text)`` in linear time (see ``_inline_notes``)."""
+    end = text.rfind("]") + 1
+    return _INLINE_NOTE.sub("", text[:end]) + text[end:]
 
 
 @dataclass
@@ -107,14 +125,21 @@ def _find_footnotes(lines: list[str], text: str) -> list[_Note]:
             value = int(marker.strip("⁽⁾[]").translate(_SUPERSCRIPT))
             notes.append(_Note(Footnote(marker, value, match.group("text").strip(), number + 1), None, number))
     note_lines = {n.note_line for n in notes}
+    first_outside: dict[str, int | None] = {}  # one scan per distinct marker, not per note
     for note in notes:
-        note.marker_offset = _first_marker_outside(text, note.footnote.marker, note_lines, index)
+        marker = note.footnote.marker
+        if marker not in first_outside:
+            first_outside[marker] = _first_marker_outside(text, marker, note_lines, index)
+        note.marker_offset = first_outside[marker]
         if note.marker_offset is not None:
             note.footnote.marker_line = index.line_of(note.marker_offset)
     # "[footnote:2]" markers with "[2: note]" inline
-    for match in _INLINE_NOTE.finditer(text):
+    first_marker: dict[str, re.Match] = {}  # the first "[footnote:N]" of each N, found in one pass
+    for marker_match in _INLINE_MARKER.finditer(text):
+        first_marker.setdefault(marker_match.group("n"), marker_match)
+    for match in _inline_notes(text):
         value = int(match.group("n"))
-        marker_match = re.search(rf"\[footnote(?:Ref)?:{value}\]", text)
+        marker_match = first_marker.get(str(value))
         marker = marker_match.group() if marker_match else f"[footnote:{value}]"
         position = marker_match.start() if marker_match else -1
         footnote = Footnote(marker, value, match.group("text").strip(), index.line_of(match.start()))
@@ -191,7 +216,15 @@ def _build_sections(report_id: str, lines: list[str], note_lines: set[int], head
     return sections
 
 
-def _section_at(sections: list[Section], line: int) -> Section | None:
+def _section_at(sections: list[Section], line: int, starts: list[int] | None = None) -> Section | None:
+    """The last section starting at or before ``line`` (the first one for a line before all).
+
+    ``starts`` (the sections' start lines, in order, as ``_build_sections`` makes them) turns the
+    scan into a bisection: a report with many headings and many citations stays linear.
+    """
+    if starts is not None:
+        position = bisect_right(starts, line)
+        return sections[position - 1] if position else (sections[0] if sections else None)
     for section in reversed(sections):
         if section.start_line <= line:
             return section
@@ -213,19 +246,22 @@ def parse_report(text: str, report_id: str, heading_lines: Mapping[int, int] | N
     headings = _split(lines, note_lines | title_skip, heading_lines or {})
     sections = _build_sections(report_id, lines, note_lines, headings, meta.title)
     index = LineIndex(text)
+    starts = [section.start_line for section in sections]
+    if starts != sorted(starts):
+        starts = None
     for note in notes:
         anchor_line = index.line_of(note.marker_offset) if note.marker_offset is not None else note.footnote.line
-        owner = _section_at(sections, anchor_line)
+        owner = _section_at(sections, anchor_line, starts)
         if owner is not None:
             owner.footnotes.append(note.footnote)
     for section in sections:  # inline "[2: …]" notes are footnotes, not body text
-        section.text = _INLINE_NOTE.sub("", section.text)
+        section.text = _without_inline_notes(section.text)
     citations = [c for c in extract_citations(text, report_id) if c.canonical != meta.doc_number]
     note_owner = {n.note_line + 1: n for n in notes if n.note_line is not None}
     for citation in citations:
         note = note_owner.get(citation.line)
         anchor = index.line_of(note.marker_offset) if note and note.marker_offset is not None else citation.line
-        owner = _section_at(sections, anchor)
+        owner = _section_at(sections, anchor, starts)
         citation.section_id = owner.id if owner else None
     resolve_citations(citations)
     attach_titles(citations, [(n.footnote, n.marker_offset) for n in notes if n.marker_offset is not None], text)
