@@ -83,7 +83,11 @@ def summarize(samples: list[tuple]) -> dict:
     times = [s[0] for s in samples]
     if not times:
         return {"n": 0}
-    cpu = {"cpu_mean_ms": round(sum(s[2] for s in samples) / len(samples), 2)} if len(samples[0]) > 2 else {}
+    cpu = {}
+    if len(samples[0]) > 2:
+        cpu_times = [s[2] for s in samples]
+        cpu = {"cpu_p50_ms": round(percentile(cpu_times, 50), 2), "cpu_p95_ms": round(percentile(cpu_times, 95), 2),
+               "cpu_mean_ms": round(sum(cpu_times) / len(cpu_times), 2)}
     return cpu | {
         "n": len(times),
         "p50_ms": round(percentile(times, 50), 2),
@@ -96,7 +100,11 @@ def summarize(samples: list[tuple]) -> dict:
 
 
 def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident set size so far (Linux reports KB); for RUSAGE_CHILDREN, the largest waited-for descendant."""
+    """Peak resident set size so far (Linux reports KB).
+
+    For RUSAGE_CHILDREN it is the largest waited-for descendant — and Linux counts in a child the
+    pages of this process it was forked from, so it is at least our own RSS at the time of the
+    fork; children report their own VmHWM too (cold start, server workers)."""
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
@@ -214,14 +222,14 @@ def profile_kind(index, mix: list[dict], kind: str, top: int = 25) -> str:
     items = [m for m in mix if m["kind"] == kind]
     if not items:
         return f"no queries of kind {kind!r} (kinds: {', '.join(sorted({m['kind'] for m in mix}))})"
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU time: stable on a busy machine
     profiler.enable()
     for item in items:
         search(index, SearchRequest(q=item["q"], filters=item["filters"]))
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    out.write(f"cProfile of {len(items)} '{kind}' searches\n")
+    out.write(f"cProfile (CPU time) of {len(items)} '{kind}' searches\n")
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
     return out.getvalue()
@@ -240,8 +248,13 @@ index = SearchIndex({index!r})
 opened = time.perf_counter()
 results = search(index, SearchRequest(q={q!r}))
 done = time.perf_counter()
+try:  # VmHWM is this process's own peak; ru_maxrss would include the parent it was forked from
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+    peak = round(int(hwm) / 1024, 1)
+except (OSError, IndexError):
+    peak = None
 print(json.dumps({{"import_s": imported - started, "open_s": opened - imported,
-                  "first_query_s": done - opened, "hits": results.total}}))
+                  "first_query_s": done - opened, "hits": results.total, "peak_rss_mb": peak}}))
 """
 
 
@@ -530,12 +543,14 @@ def log(args, message: str) -> None:
 # --- the table --------------------------------------------------------------------------------------------
 def _latency_table(title: str, kinds: dict, overall: dict) -> list[str]:
     cpu = "cpu_mean_ms" in overall
-    lines = [title, f"  {'kind':<24}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'mean':>9}" + (f"{'cpu':>9}" if cpu else "") + f"{'hits':>9}"]
+    cpu_head = f"{'cpu p50':>9}{'cpu p95':>9}{'cpu mean':>9}" if cpu else ""
+    lines = [title, f"  {'kind':<24}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'mean':>9}{cpu_head}{'hits':>9}"]
     for name, s in [*kinds.items(), ("overall", overall)]:
         if not s.get("n"):
             continue
         lines.append(f"  {name:<24}{s['n']:>6}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}"
-                     f"{s['mean_ms']:>9.1f}" + (f"{s['cpu_mean_ms']:>9.1f}" if cpu else "") + f"{s['hits_mean']:>9.0f}")
+                     f"{s['mean_ms']:>9.1f}" + (f"{s.get('cpu_p50_ms', math.nan):>9.1f}{s.get('cpu_p95_ms', math.nan):>9.1f}{s['cpu_mean_ms']:>9.1f}" if cpu else "")
+                     + f"{s['hits_mean']:>9.0f}")
     return lines
 
 
@@ -555,11 +570,12 @@ def table(r: dict) -> str:
         f"Cold start          {cs['import_s'] + cs['open_s'] + cs['first_query_s']:.2f} s = import {cs['import_s']:.2f} + "
         f"open {cs['open_s']:.2f} + first query {cs['first_query_s']:.2f} (process wall {cs['process_wall_s']:.2f} s)",
         f"Peak RSS            self {rss['self_peak']:.0f} MB (" + ", ".join(f"{k} {v:.0f}" for k, v in rss["stages"].items())
-        + f"), children {rss['children_peak']:.0f} MB",
+        + f"); children ru_maxrss {rss['children_peak']:.0f} MB (counts this process's pages at fork), "
+        f"cold-start process VmHWM {cs.get('peak_rss_mb')} MB",
         "",
     ]
     s = r["search"]
-    lines += _latency_table(f"search() latency in ms (cpu: mean CPU ms) — warm searcher, {s['queries']} queries × {s['passes']} passes:",
+    lines += _latency_table(f"search() latency in ms, wall and CPU — warm searcher, {s['queries']} queries × {s['passes']} passes:",
                             s["kinds"], s["overall"])
     h = r["http"]
     lines.append("")

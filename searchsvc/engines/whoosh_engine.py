@@ -90,17 +90,27 @@ class Reader:
 
     # queries
     def compile(self, tree, filters: dict[str, list[str]]) -> dict:
-        """The base query and one query per facet filter (kept apart for disjunctive facets)."""
-        return {"base": _translate(tree), "filters": {f: filter_query(f, v) for f, v in filters.items() if v}}
+        """The scored query, the same without its optional nearness boosts (what decides which
+        documents match), and one query per facet filter, kept apart for disjunctive facets."""
+        return {
+            "scored": _translate(tree),
+            "match": _translate(tree, boosts=False),
+            "filters": {f: filter_query(f, v) for f, v in filters.items() if v},
+            "docs": {},  # document sets computed once per search (see _docs)
+        }
 
-    @staticmethod
-    def _restricted(compiled: dict, excluding: str | None = None) -> wq.Query:
-        parts = [compiled["base"], *(q for f, q in compiled["filters"].items() if f != excluding)]
-        return wq.And(parts) if len(parts) > 1 else parts[0]
+    def _docs(self, compiled: dict, part: str) -> set[int]:
+        """The documents of the match query ("match") or of one filter, each evaluated once."""
+        cache = compiled["docs"]
+        if part not in cache:
+            query = compiled["match"] if part == "match" else compiled["filters"][part]
+            cache[part] = set(self._searcher.docs_for_query(query))
+        return cache[part]
 
     def page(self, compiled: dict, sort: str, offset: int, limit: int):
         """(doc, score, stored fields) of one page, and the total number of hits."""
-        query = self._restricted(compiled)
+        parts = [compiled["scored"], *compiled["filters"].values()]
+        query = wq.And(parts) if len(parts) > 1 else parts[0]
         if sort == "relevance":
             results = self._searcher.search(query, limit=offset + limit)
         else:
@@ -112,10 +122,16 @@ class Reader:
             results = self._searcher.search(query, limit=offset + limit, sortedby=order)
         scored = sort == "relevance"
         page = [(hit.docnum, hit.score if scored else 0.0, hit.fields()) for hit in results[offset : offset + limit]]
-        return page, len(results)
+        return page, len(self.matching_docs(compiled))  # the count from the set, not a second run
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> set[int]:
-        return set(self._searcher.docs_for_query(self._restricted(compiled, excluding)))
+        """Documents matching the query and every filter but ``excluding``: the query's set
+        intersected with each filter's set, so a facet count never re-runs the query."""
+        docs = self._docs(compiled, "match")
+        for facet in compiled["filters"]:
+            if facet != excluding:
+                docs = docs & self._docs(compiled, facet)
+        return docs
 
     def report_of(self, doc: int) -> str:
         return self._report_of[doc]
@@ -162,7 +178,9 @@ def _as_text(values) -> list[str]:
 
 
 # --- the query tree in Whoosh ------------------------------------------------------------------------
-def _translate(node) -> wq.Query:
+def _translate(node, boosts: bool = True) -> wq.Query:
+    """The Whoosh query of a query-tree node; ``boosts=False`` leaves out the optional nearness
+    clauses, which change scores but never which documents match."""
     if node is None:
         return wq.Every()
     if isinstance(node, Word):
@@ -174,14 +192,14 @@ def _translate(node) -> wq.Query:
     if isinstance(node, Filter):
         return filter_query(node.field, [node.value])
     if isinstance(node, Not):
-        return wq.Not(_translate(node.item))
+        return wq.Not(_translate(node.item, boosts))
     if isinstance(node, Or):
-        return wq.Or([_translate(i) for i in node.items])
+        return wq.Or([_translate(i, boosts) for i in node.items])
     if isinstance(node, And):
-        required = [_translate(i) for i in node.items]
+        required = [_translate(i, boosts) for i in node.items]
         query = wq.And(required) if len(required) > 1 else required[0]
         words = [i.text for i in node.items if isinstance(i, Word)]
-        if len(words) > 1:  # nearness of the words ranks higher
+        if boosts and len(words) > 1:  # nearness of the words ranks higher
             return wq.AndMaybe(query, _phrase_query(tuple(words), slop=2, boost=PROXIMITY_BOOST))
         return query
     raise TypeError(f"unknown query node {node!r}")
