@@ -105,9 +105,9 @@ class SearchIndex:
         """{report_id: [citation records]} of the live generation (loaded when it was opened)."""
         return self.generation.cache["citations"]
 
-    def catalogue(self) -> Catalogue:
-        """The instrument catalogue of the live generation (built once per generation)."""
-        generation = self.generation
+    def catalogue(self, generation: Generation | None = None) -> Catalogue:
+        """The instrument catalogue of a generation, the live one by default (built once each)."""
+        generation = generation or self.generation
         if "catalogue" not in generation.cache:
             generation.cache["catalogue"] = build_catalogue(generation.cache["citations"])
         return generation.cache["catalogue"]

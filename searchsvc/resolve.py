@@ -17,15 +17,6 @@ from .patterns import TYPE_WORDS
 __all__ = ["resolve_citations", "attach_titles"]
 
 
-def _full_reference(short: Citation, same_key: list[Citation]) -> Citation | None:
-    """The nearest dated reference before ``short``, else the first dated one after it."""
-    dated = [c for c in same_key if c.date and c is not short]
-    before = [c for c in dated if c.start < short.start]
-    if before:
-        return before[-1]
-    return dated[0] if dated else None
-
-
 def resolve_citations(citations: list[Citation]) -> list[Citation]:
     """Fill date, year and issuer of short references in place; return the same list.
 
@@ -35,30 +26,21 @@ def resolve_citations(citations: list[Citation]) -> list[Citation]:
     >>> cs[1].date, cs[1].issuer
     ('2020-05-29', 'Chính phủ')
     """
+    ordered = sorted(citations, key=lambda c: c.start)  # the same objects, in text order
     by_canonical: dict[str, list[Citation]] = defaultdict(list)
-    for citation in citations:
+    for citation in ordered:
         by_canonical[citation.canonical].append(citation)
-    if all(a.start < b.start for a, b in zip(citations, citations[1:])):
-        return _resolve_in_order(citations, by_canonical)
-    for citation in citations:
-        if citation.date is None:
-            full = _full_reference(citation, by_canonical[citation.canonical])
-            if full is not None:
-                citation.date, citation.year = full.date, full.year
-                citation.issuer = citation.issuer or full.issuer
-                citation.resolved_from = full.line
-        if citation.year is None and "/" in citation.number:  # 15/2021/NĐ-CP carries its year
-            citation.year = int(citation.number.split("/")[1])
-        if citation.issuer is None:
-            citation.issuer = _issuer_of_same_instrument(citation, by_canonical) or implied_issuer(citation.issuer_code)
+    _resolve_in_order(ordered, by_canonical)
     return citations
 
 
-def _resolve_in_order(citations: list[Citation], by_canonical: dict[str, list[Citation]]) -> list[Citation]:
-    """What the loop of ``resolve_citations`` does, in linear time, for citations in text order.
+def _resolve_in_order(citations: list[Citation], by_canonical: dict[str, list[Citation]]) -> None:
+    """A short reference takes date, year and issuer from the nearest dated mention of the same
+    instrument before it, else the first one after it; an issuer still missing comes from a mention
+    of the same instrument and year that states one, else from the symbol's issuer code.
 
-    Rescanning every mention of an instrument for each short one is quadratic: a report (or a
-    hostile file) with thousands of "84/NQ-CP" took minutes. In text order, the nearest dated
+    Linear in the number of mentions (rescanning them for each short one was quadratic: a hostile
+    file with thousands of "84/NQ-CP" took minutes). In text order, the nearest dated
     mention before a citation is the last dated one already seen; the first dated one after it
     and the first one after it stating an issuer are looked up by bisection among the mentions
     not yet seen, which still hold what the text states.
@@ -100,14 +82,6 @@ def _resolve_in_order(citations: list[Citation], by_canonical: dict[str, list[Ci
             last_dated[citation.canonical] = citation
         if citation.issuer:
             first_with_issuer.setdefault((citation.canonical, citation.year), citation)
-    return citations
-
-
-def _issuer_of_same_instrument(citation: Citation, by_canonical: dict[str, list[Citation]]) -> str | None:
-    for other in by_canonical[citation.canonical]:
-        if other.issuer and other.year == citation.year and other is not citation:
-            return other.issuer
-    return None
 
 
 _BLANK = re.compile(r"\s*")  # the same characters as str.isspace()

@@ -70,8 +70,9 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     if parsed.tree is None and request.sort == "relevance":  # browsing: nothing to rank by
         request = replace(request, sort="newest")
     warnings = list(parsed.warnings)
-    engine = index.reader
-    aliases = index.catalogue().aliases  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
+    generation = index.generation  # one generation for the whole search, even across a switch
+    engine = generation.reader
+    aliases = index.catalogue(generation).aliases  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
         filters["instrument"] = _with_undated(filters["instrument"], aliases)
