@@ -11,6 +11,7 @@ Whoosh pickles the schema into the index, so everything here is module-level and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
@@ -19,13 +20,19 @@ from .normalize import TOKEN_RE, exact_form, fold
 __all__ = ["VietnameseTokenizer", "ExactFilter", "FoldFilter", "EXACT", "FOLDED", "split_compound"]
 
 _PART = re.compile(r"[^\W_]+")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)+")
 
 
 def split_compound(token: str) -> list[str]:
     """ "84/NQ-CP" -> ["84", "NQ", "CP"]; a plain word -> [word]. Figures stay whole ("6,4")."""
-    if re.fullmatch(r"\d+(?:[.,]\d+)+", token):
+    if token.isalnum() or _FIGURE.fullmatch(token):
         return [token]
     return _PART.findall(token)
+
+
+# Per-token forms are cached: a corpus repeats a small vocabulary of syllables millions of times.
+_exact = lru_cache(maxsize=1 << 16)(exact_form)
+_fold = lru_cache(maxsize=1 << 16)(fold)
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -82,7 +89,7 @@ class ExactFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = exact_form(token.text)
+            token.text = _exact(token.text)
             yield token
 
 
@@ -94,7 +101,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = _fold(token.text)
             yield token
 
 

@@ -30,6 +30,7 @@ from .patterns import (
 
 __all__ = ["extract_citations", "implied_issuer", "LineIndex"]
 
+_NEWLINE = re.compile("\n")
 _LOOKBEHIND = 60  # characters searched before a symbol for its type word
 
 
@@ -37,7 +38,7 @@ class LineIndex:
     """Maps a character offset of a text to its 1-based line number."""
 
     def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
