@@ -17,7 +17,10 @@ from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from .normalize import TOKEN_RE, exact_form, fold
 
-__all__ = ["VietnameseTokenizer", "ExactFilter", "FoldFilter", "EXACT", "FOLDED", "split_compound"]
+__all__ = [
+    "VietnameseTokenizer", "ExactFilter", "FoldFilter", "BigramFilter", "EXACT", "FOLDED", "EXACT_BIGRAMS",
+    "FOLDED_BIGRAMS", "split_compound", "bigrams",
+]
 
 _PART = re.compile(r"[^\W_]+")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)+")
@@ -37,13 +40,17 @@ _fold = lru_cache(maxsize=1 << 16)(fold)
 
 class VietnameseTokenizer(Tokenizer):
     """Tokens of ``normalize.TOKEN_RE``; compounds add their parts (index mode only).
+    With ``wholes=False`` a compound gives only its parts (for syllable bigrams).
 
     >>> [t.text for t in VietnameseTokenizer()("NQ 84/NQ-CP", mode="index")]
     ['NQ', '84/NQ-CP', '84', 'NQ', 'CP']
     """
 
+    def __init__(self, wholes: bool = True):
+        self.wholes = wholes
+
     def __eq__(self, other):
-        return type(self) is type(other)
+        return type(self) is type(other) and self.wholes == other.wholes
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -61,7 +68,8 @@ class VietnameseTokenizer(Tokenizer):
         for match in TOKEN_RE.finditer(value):
             text = match.group()
             parts = split_compound(text)
-            emitted = [(text, match.start(), match.end(), 0)] if len(parts) > 1 and mode != "query" else []
+            whole = len(parts) > 1 and mode != "query" and self.wholes
+            emitted = [(text, match.start(), match.end(), 0)] if whole else []
             offset = match.start()
             for index, part in enumerate(parts):
                 begin = value.index(part, offset)
@@ -105,5 +113,33 @@ class FoldFilter(Filter):
             yield token
 
 
+class BigramFilter(Filter):
+    """Pairs of neighbouring syllables, one term each: most Vietnamese words are two syllables
+    ("đầu tư", "giải ngân"), so a phrase becomes term lookups instead of positional matching.
+
+    >>> [t.text for t in BigramFilter()(VietnameseTokenizer(wholes=False)("đầu tư công"))]
+    ['đầu tư', 'tư công']
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
+
+
+def bigrams(parts: list[str]) -> list[str]:
+    """The bigram terms of a sequence of analyzed syllables, as ``BigramFilter`` indexes them."""
+    return [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+
+
 EXACT: Composable = VietnameseTokenizer() | ExactFilter()
 FOLDED: Composable = VietnameseTokenizer() | FoldFilter()
+EXACT_BIGRAMS: Composable = VietnameseTokenizer(wholes=False) | ExactFilter() | BigramFilter()
+FOLDED_BIGRAMS: Composable = VietnameseTokenizer(wholes=False) | FoldFilter() | BigramFilter()

@@ -12,7 +12,7 @@ import re
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import EXACT, FOLDED
+from .analysis import EXACT, EXACT_BIGRAMS, FOLDED, FOLDED_BIGRAMS
 from .models import Citation, Report, Section
 from .normalize import fold
 
@@ -21,7 +21,7 @@ NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\
 
 __all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
 HEADING_BOOST = 2.0
 
@@ -47,6 +47,9 @@ def build_schema() -> Schema:
         heading_f=TEXT(analyzer=FOLDED, field_boost=HEADING_BOOST),
         body=TEXT(analyzer=EXACT, stored=True),
         body_f=TEXT(analyzer=FOLDED, spelling=True),
+        # syllable bigrams of the body (filled by the Whoosh engine from "body"): phrases as terms
+        body_b=TEXT(analyzer=FOLDED_BIGRAMS, phrase=False),
+        body_eb=TEXT(analyzer=EXACT_BIGRAMS, phrase=False),
         # filters, matched on folded values; "instruments" holds instrument_terms()
         instruments=KEYWORD(commas=True, scorable=True),
         f_type=KEYWORD(commas=True),

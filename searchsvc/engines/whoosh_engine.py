@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
-from ..analysis import split_compound
+from ..analysis import bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, instrument_value, year_bounds
 from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, instrument_term
@@ -22,7 +22,7 @@ from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, instrument_term
 __all__ = ["create_writer", "open_reader", "EXACT_BOOST"]
 
 EXACT_BOOST = 10.0  # an accent-exact match outranks any folded-only one (DOMAIN.md "bán" vs "bàn")
-PROXIMITY_BOOST = 3.0  # words of the query standing together ("đầu tư công")
+PROXIMITY_BOOST = 6.0  # words of the query standing together ("đầu tư công")
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ class Writer:
         self._writer.delete_by_term("report_id", report_id)
 
     def add(self, document: dict) -> None:
-        self._writer.add_document(**document)
+        self._writer.add_document(**document, body_b=document["body"], body_eb=document["body"])
 
     def commit(self) -> None:
         self._writer.commit()
@@ -217,17 +217,20 @@ def _word_query(word: str) -> wq.Query:
 
 
 def _phrase_query(words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> wq.Query:
+    """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
+    short heading, a positional phrase (``slop`` words apart at most)."""
     parts = [p for w in words for p in split_compound(w)]
     if len(parts) == 1:
         return _word_query(parts[0])
+
+    def body(field: str, forms: list[str], weight: float) -> wq.Query:
+        return wq.And([wq.Term(field, b, boost=weight) for b in bigrams(forms)])
+
     folded = [fold(p) for p in parts]
-    options = [wq.Phrase("body_f", folded, slop=slop, boost=boost), wq.Phrase("heading_f", folded, slop=slop, boost=boost)]
+    options = [body("body_b", folded, boost), wq.Phrase("heading_f", folded, slop=slop, boost=boost)]
     if any(has_diacritics(w) for w in words):
         exact = [exact_form(p) for p in parts]
-        options += [
-            wq.Phrase("body", exact, slop=slop, boost=boost * EXACT_BOOST),
-            wq.Phrase("heading", exact, slop=slop, boost=boost * EXACT_BOOST),
-        ]
+        options += [body("body_eb", exact, boost * EXACT_BOOST), wq.Phrase("heading", exact, slop=slop, boost=boost * EXACT_BOOST)]
     return wq.Or(options)
 
 
