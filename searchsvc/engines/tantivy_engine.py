@@ -1,0 +1,726 @@
+"""The Tantivy engine (``searchsvc index --engine tantivy``): the one module that speaks Tantivy.
+
+Same analysis, same query language, same results as the Whoosh engine, without Rust tokenizers:
+
+* **Text is analyzed here, in Python** (``analysis.split_compound``, ``exact_form``, ``fold``) and
+  handed to Tantivy as space-separated tokens that its ``whitespace`` tokenizer only splits
+  (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), so
+  phrases match exactly as in Whoosh, then the whole compounds ("84/nq-cp", "covid-19") that a
+  one-word query looks up. Each distinct run of text is analyzed once (``_ChunkCache``).
+* **Queries are built as objects** (``Query.term_query``/``phrase_query``/``boolean_query``…),
+  never through Tantivy's query parser: what a user typed is never Tantivy syntax. They score as
+  Whoosh scores (``_Compiler``): Whoosh's idf, a phrase worth the sum of its terms, headings
+  weighing double, ``EXACT_BOOST`` and ``PROXIMITY_BOOST`` as in ``whoosh_engine``.
+* **Facets never score and never read stored documents.** The writer numbers documents (``uid``,
+  a u64 fast field) and appends one line per document — report and facet values — to
+  ``facets.jsonl`` beside the index; a reader loads it once into per-uid arrays.
+  ``matching_docs`` collects the uids of all hits ordered by the ``uid`` fast field (no scoring:
+  the cheapest way these bindings give every hit), and ``count_facet`` counts distinct
+  (value, report) pairs from the arrays. Lines of deleted documents stay (no hit ever names them)
+  until the next full build.
+* **Sorting by date** uses two fast text keys per document, ``sort_old`` (date, report, order) and
+  ``sort_new`` (date inverted so that ascending order is newest first), both ascending: ties break
+  exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``uid``, the order
+  documents were added in, as Whoosh's break by document number.
+* **Vocabulary and corrections** read the term dictionaries (``Searcher.terms_with_prefix``), so
+  nothing has to be kept in step with them on incremental updates.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import threading
+from collections import Counter
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import tantivy
+
+from ..analysis import split_compound
+from ..normalize import TOKEN_RE, exact_form, fold, has_diacritics
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, instrument_value, year_bounds
+from ..schema import FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, instrument_term
+from .whoosh_engine import EXACT_BOOST, PROXIMITY_BOOST  # the same weights, kept in one place
+
+__all__ = ["create_writer", "open_reader", "EXACT_BOOST", "LAYOUT_VERSION"]
+
+Occur = tantivy.Occur
+Q = tantivy.Query
+
+PROXIMITY_SLOP = 1  # Tantivy's slop counts moves in all; Whoosh's slop=2 allows one word per gap
+LAYOUT_VERSION = 2  # the Tantivy fields below; an index of another layout must be rebuilt in full
+LAYOUT_FILE = "searchsvc.json"  # {"version": LAYOUT_VERSION}
+FACETS_FILE = "facets.jsonl"  # line n: the report and facet values of document uid n
+WRITER_HEAP = 256_000_000  # bytes; fewer, larger segments than Tantivy's default 128 MB
+WRITER_THREADS = 1  # with Python analysing on the other core, both sides take about as long; one segment
+TOKENIZER = "searchsvc_ws"  # tokens come pre-analyzed, separated by single spaces
+BIGRAM_JOIN = "_"  # joins the two syllables of a bigram term ("đầu_tư"): never inside a token
+ROW_SEP = "\x1e"  # joins report id and facet columns in a line of FACETS_FILE (values use MULTI_SEP)
+FACETS = tuple(FACET_COLUMNS)  # the order of facet columns in a line
+
+
+def _build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("body", "body_f", "heading", "heading_f"):  # see ``analyze``
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
+    for name in ("body_eb", "body_b"):  # syllable bigrams of the body, exact and folded ("đầu_tư")
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
+    # filters: one raw term per value, several values by adding the field several times
+    builder.add_text_field("instruments", tokenizer_name="raw", index_option="freq")
+    for name in ("report_id", "f_type", "f_issuer", "f_province", "f_period", "f_top"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_unsigned_field("uid", fast=True)
+    for name in ("sort_old", "sort_new"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_bytes_field("hit", stored=True)  # what a hit shows, as JSON
+    return builder.build()
+
+
+SCHEMA = _build_schema()
+
+
+def _open_index(path: Path) -> tantivy.Index:
+    index = tantivy.Index.open(str(path))
+    _check_layout(path)
+    index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    return index
+
+
+def _check_layout(path: Path) -> None:
+    try:
+        layout = json.loads((path / LAYOUT_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        layout = None
+    if not layout or layout.get("version") != LAYOUT_VERSION:
+        raise ValueError(f"chỉ mục Tantivy ở {path} có bố cục cũ hoặc không rõ (cần lập lại toàn bộ)")
+
+
+# --- analysis ---------------------------------------------------------------------------------------
+class _ChunkCache(dict):
+    """A run of text between spaces -> its tokens: exact parts, folded parts, exact wholes, folded wholes.
+
+    "(84/NQ-CP)," -> ("84 nq cp", "84 nq cp", "84/nq-cp", "84/nq-cp"); "Hoà," -> ("hòa", "hoa", "", "");
+    "–" -> ("", "", "", ""). Splitting at spaces first is safe: a token (``TOKEN_RE``) never holds
+    one; and the same few thousand runs keep coming back, so each is analyzed once.
+    """
+
+    LIMIT = 200_000  # distinct runs kept (2,000 reports hold about 50,000, some 20 MB); then start over
+
+    def __missing__(self, chunk: str) -> tuple[str, str, str, str]:
+        parts, wholes = [], []
+        for token in TOKEN_RE.findall(chunk):
+            pieces = split_compound(token)
+            parts.extend(pieces)
+            if len(pieces) > 1:
+                wholes.append(token)
+        value = (
+            " ".join(map(exact_form, parts)), " ".join(map(fold, parts)),
+            " ".join(map(exact_form, wholes)), " ".join(map(fold, wholes)),
+        )
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[chunk] = value
+        return value
+
+
+_CHUNKS = _ChunkCache()
+_EXACT, _FOLDED, _EXACT_WHOLES, _FOLDED_WHOLES = (itemgetter(i) for i in range(4))
+
+
+def analyze_parts(text: str | None) -> tuple[str, str, str, str]:
+    """(exact parts, folded parts, exact wholes, folded wholes) of a text, each space-joined.
+
+    >>> analyze_parts("Nghị quyết 84/NQ-CP, hoà")
+    ('nghị quyết 84 nq cp hòa', 'nghi quyet 84 nq cp hoa', '84/nq-cp', '84/nq-cp')
+    """
+    analyzed = list(map(_CHUNKS.__getitem__, (text or "").split()))
+    wholes = any(map(_EXACT_WHOLES, analyzed))
+    return (
+        " ".join(filter(None, map(_EXACT, analyzed))),
+        " ".join(filter(None, map(_FOLDED, analyzed))),
+        " ".join(filter(None, map(_EXACT_WHOLES, analyzed))) if wholes else "",
+        " ".join(filter(None, map(_FOLDED_WHOLES, analyzed))) if wholes else "",
+    )
+
+
+def analyze(text: str | None) -> tuple[str, str]:
+    """The accent-exact and the folded tokens of a text, as Tantivy's whitespace tokenizer splits them.
+
+    The parts of every token come first, at consecutive positions, then the whole compounds:
+    phrases only ever hold parts (``split_compound``), and no part equals a whole (a whole holds
+    "/", "-" …), so no phrase can match across; and the field keeps Whoosh's length (parts and
+    wholes), which BM25 divides by.
+
+    >>> analyze("Nghị quyết 84/NQ-CP, hoà")
+    ('nghị quyết 84 nq cp hòa 84/nq-cp', 'nghi quyet 84 nq cp hoa 84/nq-cp')
+    """
+    exact, folded, exact_wholes, folded_wholes = analyze_parts(text)
+    return _joined(exact, exact_wholes), _joined(folded, folded_wholes)
+
+
+def _joined(parts: str, wholes: str) -> str:
+    return f"{parts} {wholes}" if wholes else parts
+
+
+def _bigram_text(parts: str) -> str:
+    """Every pair of neighbouring parts, as ``analysis.BigramFilter`` makes them (across
+    punctuation too), one token each. (Tantivy's regex tokenizer could pair them itself, but
+    costs three times as much as this join.)
+
+    >>> _bigram_text("đầu tư công")
+    'đầu_tư tư_công'
+    """
+    tokens = parts.split(" ")
+    return " ".join(map(BIGRAM_JOIN.join, zip(tokens, tokens[1:])))
+
+
+def _bigrams(parts: list[str]) -> list[str]:
+    """The bigram terms of a sequence of analyzed syllables (``analysis.bigrams``)."""
+    return [f"{a}{BIGRAM_JOIN}{b}" for a, b in zip(parts, parts[1:])]
+
+
+_SEAM = "\x01 \x01"  # two filler tokens: no phrase, even one move sloppy, runs from one copy to the next
+
+
+def _heading(tokens: str) -> str:
+    """Whoosh's ``field_boost`` on headings (``schema.HEADING_BOOST``, 2) multiplies the weight
+    (frequency) of each heading term: index the heading's tokens that many times (the length
+    grows alike for every heading, so BM25's length ratio stays Whoosh's)."""
+    return f" {_SEAM} ".join([tokens] * round(HEADING_BOOST)) if tokens else ""
+
+
+def _descending(key: str) -> str:
+    """A string whose ascending order is the descending order of ``key`` (prefixes included)."""
+    return "".join(chr(0xFFFF - min(ord(c), 0xFFFE)) for c in key) + "\uffff"
+
+
+# --- writing ----------------------------------------------------------------------------------------
+STORED = ("id", "report_id", "section_id", "order", "heading", "body", "year", "title", "province", "period",
+          "report_date", "path", "label", "citations")  # what Whoosh stores, so hits are the same dicts
+
+
+class Writer:
+    def __init__(self, path: Path, fresh: bool):
+        if fresh and path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            tantivy.Index(SCHEMA, path=str(path), reuse=False)
+            (path / LAYOUT_FILE).write_text(json.dumps({"version": LAYOUT_VERSION}), encoding="utf-8")
+            (path / FACETS_FILE).write_text("", encoding="utf-8")
+        self._index = _open_index(path)
+        self._rows_path = path / FACETS_FILE
+        self._next_uid = _line_count(self._rows_path)
+        self._rows: list[str] = []
+        self._writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+
+    def delete_report(self, report_id: str) -> None:
+        self._writer.delete_documents_by_term("report_id", report_id)
+
+    def add(self, document: dict) -> None:
+        uid = self._next_uid
+        self._next_uid += 1
+        body, body_f, body_wholes, body_f_wholes = analyze_parts(document["body"])
+        heading, heading_f = analyze(document["heading"])
+        sort_date, report_id, order = document["sort_date"], document["report_id"], f"{document['order']:08d}"
+        fields = {
+            "body": _joined(body, body_wholes), "body_f": _joined(body_f, body_f_wholes),
+            "body_eb": _bigram_text(body), "body_b": _bigram_text(body_f),
+            "heading": _heading(heading), "heading_f": _heading(heading_f),
+            "instruments": _keywords(document["instruments"]),
+            "report_id": report_id,
+            "f_type": _keywords(document["f_type"]),
+            "f_issuer": _keywords(document["f_issuer"]),
+            "f_province": document["f_province"],
+            "f_period": document["f_period"],
+            "f_top": document["f_top"],
+            "year": int(document["year"] or 0),
+            "uid": uid,
+            "sort_old": f"{sort_date}\x01{report_id}\x01{order}",
+            "sort_new": f"{_descending(sort_date)}\x01{report_id}\x01{order}",
+            "hit": json.dumps({name: document.get(name) for name in STORED}, ensure_ascii=False).encode(),
+        }
+        self._writer.add_document(tantivy.Document.from_dict(fields, SCHEMA))
+        row = ROW_SEP.join([report_id, *(document[FACET_COLUMNS[facet]] or "" for facet in FACETS)])
+        self._rows.append(json.dumps(row, ensure_ascii=False))
+
+    def commit(self) -> None:
+        """Commit, then let the merges it started finish, so a reader opened next sees one state."""
+        writer, self._writer = self._writer, None  # whatever happens, this writer is done
+        writer.commit()
+        writer.wait_merging_threads()  # consumes the writer: the index lock is released
+        if self._rows:  # a new file, not an append: the previous generation may share this one's files
+            temporary = self._rows_path.with_suffix(".tmp")
+            with open(temporary, "wb") as rows:
+                rows.write(self._rows_path.read_bytes())
+                rows.write(("\n".join(self._rows) + "\n").encode("utf-8"))
+            os.replace(temporary, self._rows_path)
+            self._rows = []
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+        self._rows = []
+
+
+def _line_count(path: Path) -> int:
+    """Lines in ``facets.jsonl``: the number of uids given so far."""
+    with open(path, "rb") as rows:
+        return rows.read().count(b"\n")
+
+
+def _keywords(value: str) -> list[str]:
+    """Whoosh KEYWORD(commas=True): comma-separated, stripped, empty ones dropped."""
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def create_writer(path: Path, fresh: bool) -> Writer:
+    return Writer(path, fresh)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+class Reader:
+    """Shared by the threads of a server worker: a Tantivy searcher may run many searches at once
+    (each releases the GIL), and the per-document arrays are only read once built."""
+
+    def __init__(self, path: Path):
+        self._index = _open_index(path)
+        self._index.config_reader(reload_policy="manual")  # a generation never changes once built
+        self._searcher = self._index.searcher()
+        self._num_docs = self._searcher.num_docs
+        self._rows_path = path / FACETS_FILE
+        top = self._searcher.search(Q.all_query(), 1, count=False, order_by_field="uid").hits
+        if top and top[0][0] >= _line_count(self._rows_path):
+            raise ValueError(f"{FACETS_FILE} thiếu dòng của tài liệu {top[0][0]}")
+        self._arrays: _Arrays | None = None
+        self._loading = threading.Lock()
+        self._vocabulary: dict[str, str] | None = None
+        self._spelling: dict[str, list[tuple[str, int]]] = {}
+
+    def _load(self) -> "_Arrays":
+        """The per-uid arrays, read from ``facets.jsonl`` on first use (opening stays cheap: the
+        indexer opens the live index only to check it)."""
+        if self._arrays is None:
+            with self._loading:
+                if self._arrays is None:
+                    arrays = _Arrays.read(self._rows_path)
+                    arrays.live = np.zeros(len(arrays.report_ids), dtype=np.bool_)
+                    arrays.live[self._uids(Q.all_query(), self._num_docs)] = True  # deleted ones stay False
+                    self._arrays = arrays
+                    # searching calls report_of once per hit: from now on straight into the list
+                    self.report_of = self._arrays.report_ids.__getitem__
+        return self._arrays
+
+    def close(self) -> None:
+        """Nothing to release early: Tantivy unmaps the files when the last reference goes, and
+        a search still running on another thread keeps working."""
+
+    def doc_count(self) -> int:
+        return self._num_docs
+
+    # queries
+    def compile(self, tree, filters: dict[str, list[str]]) -> dict:
+        """The scored query, the same without its optional nearness boosts (what decides which
+        documents match), and one query per facet filter, kept apart for disjunctive facets."""
+        compiler = _Compiler(self._searcher, self._num_docs)
+        return {
+            "scored": compiler.translate(tree),
+            "match": compiler.translate(tree, boosts=False),
+            "filters": {f: compiler.filter(f, v) for f, v in filters.items() if v},
+            "totals": {},  # hits per excluded facet, once known in this search (page, matching_docs)
+        }
+
+    @staticmethod
+    def _restricted(compiled: dict, excluding: str | None = None, part: str = "match") -> tantivy.Query:
+        return _all_of([compiled[part], *(q for f, q in compiled["filters"].items() if f != excluding)])
+
+    def page(self, compiled: dict, sort: str, offset: int, limit: int):
+        """(uid, score, stored fields) of one page, and the total number of hits."""
+        query = self._restricted(compiled, part="scored")
+        if sort == "relevance":
+            hits, total = self._ranked(query, offset + limit)
+            hits = hits[offset : offset + limit]
+        else:
+            key = "sort_new" if sort == "newest" else "sort_old"
+            results = self._searcher.search(query, max(limit, 1), offset=offset, order_by_field=key, order=tantivy.Order.Asc)
+            hits, total = [(0.0, address) for _, address in results.hits[:limit]], results.count
+        compiled["totals"][None] = total  # matching_docs, later in this search, needs it
+        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        page = [
+            (uid, score, json.loads(self._searcher.doc(address).get_first("hit")))
+            for uid, (score, address) in zip(uids, hits)
+        ]
+        return page, total
+
+    def _ranked(self, query: tantivy.Query, wanted: int):
+        """The best ``wanted`` hits as (score, address), equal scores in uid order, and the total.
+
+        Tantivy breaks ties by segment and document, which merges reorder; so fetch well past the
+        last wanted hit (reports repeat whole sections: ties can run long), all hits if even that
+        ends in a tie, and order the ties by uid, as Whoosh's come in document order.
+        """
+        results = self._searcher.search(query, wanted + 1024)
+        total, hits = results.count, results.hits
+        if len(hits) > wanted and hits[-1][0] == hits[wanted - 1][0]:
+            hits = self._searcher.search(query, max(total, 1), count=False).hits
+        if not hits:
+            return [], total
+        uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
+        ranked = sorted(zip(hits, uids), key=lambda hit: (-hit[0][0], hit[1]))
+        return [hit for hit, _ in ranked[:wanted]], total
+
+    def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
+        """Every hit, as a ``DocSet`` of uids.
+
+        Handing hits to Python costs far more than finding them (a 45,000-hit word: 1 ms to
+        search, 10 ms to convert), so when most documents match, the others are fetched and
+        the hits are what is left of all live documents.
+        """
+        if not self._num_docs:
+            return DocSet(np.zeros(0, dtype=np.int64))
+        query = self._restricted(compiled, excluding)
+        total = compiled["totals"].get(excluding)
+        if total is None:
+            total = compiled["totals"][excluding] = self._searcher.search(query, 1, order_by_field="uid").count
+        if 2 * total <= self._num_docs:
+            return DocSet(self._uids(query, total))
+        outside = self._uids(Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, query)]), self._num_docs - total)
+        live = self._load().live.copy()
+        live[outside] = False
+        return DocSet(np.flatnonzero(live))
+
+    def _uids(self, query: tantivy.Query, expected: int) -> np.ndarray:
+        """The uids of every hit of ``query`` (unscored, in uid order)."""
+        if expected <= 0:
+            return np.zeros(0, dtype=np.int64)
+        hits = self._searcher.search(query, expected, count=False, order_by_field="uid", order=tantivy.Order.Asc).hits
+        return np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))
+
+    def report_of(self, doc: int) -> str:
+        return self._load().report_ids[doc]
+
+    def count_reports(self, docs) -> int:
+        """The number of distinct reports among ``docs`` (``len({report_of(d) for d in docs})``)."""
+        arrays = self._load()
+        reports = arrays.report_of[DocSet.array_of(docs)]
+        return int(np.count_nonzero(np.bincount(reports, minlength=1)))
+
+    def count_facet(self, facet: str, docs, aliases: dict[str, str] | None = None) -> Counter:
+        """value -> number of distinct reports among ``docs``; ``aliases`` merge values first.
+
+        The counter lists values most reported first, then by value (how search shows them), so
+        sorting it again costs next to nothing."""
+        column = self._load().facets[facet]
+        pairs = column.pairs_of(DocSet.array_of(docs))
+        if aliases:
+            merged_pair, pair_value, values, rank = column.merged(aliases)
+            pairs = merged_pair[pairs]
+        else:
+            pair_value, values, rank = column.pair_value, column.values, column.rank
+        present = np.zeros(len(pair_value), dtype=np.bool_)
+        present[pairs] = True  # each (value, report) pair once, however many sections hold it
+        counts = np.bincount(pair_value[present], minlength=len(values))
+        found = np.flatnonzero(counts)
+        found = found[np.lexsort((rank[found], -counts[found]))]
+        return Counter(dict(zip(map(values.__getitem__, found.tolist()), counts[found].tolist())))
+
+    # suggestions
+    def vocabulary(self) -> dict[str, str]:
+        """Folded term -> its most frequent accented spelling in the corpus."""
+        if self._vocabulary is None:
+            terms = self._searcher.terms_with_prefix("body", "")
+            vocabulary: dict[str, str] = {}
+            for term, _ in sorted(terms, key=lambda t: (-t[1], t[0])):  # most frequent, then first in order
+                vocabulary.setdefault(fold(term), term)
+            self._vocabulary = vocabulary
+        return self._vocabulary
+
+    def correct(self, folded_word: str) -> str | None:
+        """The closest indexed folded word (fewest edits, then most frequent; first letter kept)."""
+        if not folded_word:
+            return None
+        first, rest = folded_word[0], folded_word[1:]
+        if first not in self._spelling:
+            self._spelling[first] = sorted(self._searcher.terms_with_prefix("body_f", first))
+        candidates = self._spelling[first]
+        for distance in (1, 2):
+            best: tuple[str, int] | None = None
+            for term, frequency in candidates:
+                if term != folded_word and abs(len(term) - len(folded_word)) <= distance \
+                        and _within(term[1:], rest, distance) and (best is None or frequency > best[1]):
+                    best = (term, frequency)
+            if best:
+                return best[0]
+        return None
+
+
+def open_reader(path: Path) -> Reader:
+    return Reader(path)
+
+
+class DocSet:
+    """The uids of the hits of a query, as a NumPy array (facets are counted from it at once);
+    iterating gives them as ints, as the engine interface promises."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __iter__(self):
+        return iter(self.array.tolist())
+
+    def __contains__(self, uid) -> bool:
+        return bool(np.any(self.array == uid))
+
+    @staticmethod
+    def array_of(docs) -> np.ndarray:
+        return docs.array if isinstance(docs, DocSet) else np.fromiter(docs, dtype=np.int64)
+
+
+class _Column:
+    """One facet over all documents, as (value, report) pairs numbered 0…P-1.
+
+    ``pair_value[p]`` is the value of pair p; the pairs of document uid are
+    ``flat[start[uid]:start[uid + 1]]``. Counting distinct reports per value among some documents
+    is then: gather their pairs, mark each pair once, count the marks per value.
+    """
+
+    def __init__(self, values: list[str], pairs: dict[tuple[int, int], int], rows: list[tuple[int, ...]]):
+        self.values = values
+        self.rank = _ranks(values)
+        self.pair_value = np.array([value for value, _ in pairs], dtype=np.int64)
+        self.pair_report = np.array([report for _, report in pairs], dtype=np.int64)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        self.start = np.concatenate(([0], np.cumsum(lengths)))
+        self.flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(self.start[-1]))
+        self.single = not len(rows) or int(lengths.max()) <= 1
+        if self.single:  # at most one value per document: one array lookup
+            self.dense = np.full(len(rows), -1, dtype=np.int64)
+            self.dense[lengths == 1] = self.flat
+        self._merged: tuple | None = None
+
+    def pairs_of(self, uids: np.ndarray) -> np.ndarray:
+        if self.single:
+            pairs = self.dense[uids]
+            return pairs[pairs >= 0]
+        starts, lengths = self.start[uids], self.start[uids + 1] - self.start[uids]
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        before = np.cumsum(lengths) - lengths  # where each document's pairs go in the result
+        return self.flat[np.repeat(starts - before, lengths) + np.arange(total)]
+
+    def merged(self, aliases: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+        """(pair -> merged pair, merged pair -> merged value, merged values, their ranks) once
+        ``aliases`` merge values. Worked out once per mapping (the catalogue's, one per index
+        generation)."""
+        cached = self._merged
+        if cached is None or cached[0] is not aliases:
+            numbers: dict[str, int] = {}
+            target = np.array([numbers.setdefault(aliases.get(v, v), len(numbers)) for v in self.values], dtype=np.int64)
+            reports = int(self.pair_report.max()) + 1 if len(self.pair_report) else 1
+            codes, merged_pair = np.unique(target[self.pair_value] * reports + self.pair_report, return_inverse=True)
+            cached = self._merged = (aliases, merged_pair.reshape(-1), codes // reports, list(numbers), _ranks(list(numbers)))
+        return cached[1:]
+
+
+class _Arrays:
+    """Everything a reader knows per document, read from ``facets.jsonl``."""
+
+    def __init__(self, report_ids: list[str], report_of: np.ndarray, facets: dict[str, _Column]):
+        self.report_ids = report_ids  # uid -> report id
+        self.report_of = report_of  # uid -> report number
+        self.facets = facets
+        self.live: np.ndarray | None = None  # uid -> not deleted (set by the reader)
+
+    @classmethod
+    def read(cls, path: Path) -> "_Arrays":
+        """A report's sections follow each other and mostly share their values, so the pairs of
+        a (report, column) are worked out once."""
+        lines = path.read_text(encoding="utf-8").splitlines()
+        rows: list[str] = json.loads("[" + ",".join(lines) + "]")
+        report_ids: list[str] = []
+        report_numbers: list[int] = []
+        reports: dict[str, int] = {}
+        values: list[list[str]] = [[] for _ in FACETS]
+        value_numbers: list[dict[str, int]] = [{} for _ in FACETS]
+        pair_numbers: list[dict[tuple[int, int], int]] = [{} for _ in FACETS]
+        uid_pairs: list[list[tuple[int, ...]]] = [[] for _ in FACETS]
+        previous, known, report = None, [], 0
+        for row in rows:
+            report_id, *columns = row.split(ROW_SEP)
+            if report_id != previous:
+                previous, known = report_id, [{} for _ in FACETS]
+                report = reports.setdefault(report_id, len(reports))
+            report_ids.append(report_id)
+            report_numbers.append(report)
+            for i, column in enumerate(columns):
+                found = known[i].get(column)
+                if found is None:
+                    found = known[i][column] = tuple(
+                        pair_numbers[i].setdefault((_number(value_numbers[i], values[i], value), report), len(pair_numbers[i]))
+                        for value in (column.split(MULTI_SEP) if column else ())
+                    )
+                uid_pairs[i].append(found)
+        facets = {facet: _Column(values[i], pair_numbers[i], uid_pairs[i]) for i, facet in enumerate(FACETS)}
+        return cls(report_ids, np.array(report_numbers, dtype=np.int64), facets)
+
+
+def _ranks(values: list[str]) -> np.ndarray:
+    """value number -> its place among the values in sorted order."""
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+    return ranks
+
+
+def _number(numbers: dict[str, int], values: list[str], value: str) -> int:
+    if value not in numbers:
+        numbers[value] = len(values)
+        values.append(value)
+    return numbers[value]
+
+
+_FIRST = itemgetter(0)
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance of ``a`` and ``b`` is at most ``limit`` (no transpositions, as Whoosh)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+# --- the query tree in Tantivy -----------------------------------------------------------------------
+def _all_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _boosted(query: tantivy.Query, boost: float) -> tantivy.Query:
+    return query if boost == 1.0 else Q.boost_query(query, boost)
+
+
+class _Compiler:
+    """The query tree as Tantivy queries, scored the way Whoosh scores it.
+
+    Both score a term with BM25 (k1 = 1.2, b = 0.75) but weigh it by different idfs: Whoosh's
+    ``log(N / (n + 1)) + 1`` keeps common syllables ("đầu", "tư", "công") worth about one point,
+    Tantivy's ``log(1 + (N - n + 0.5) / (n + 0.5))`` makes them worth almost nothing, which upsets
+    how words, phrases and headings weigh against each other. Every term query is therefore
+    boosted by Whoosh's idf over Tantivy's (document frequencies from the searcher), and a phrase
+    scores as in Whoosh: the sum of its terms' scores, where the phrase occurs.
+    """
+
+    def __init__(self, searcher: tantivy.Searcher, num_docs: int):
+        self._searcher = searcher
+        self._n = max(num_docs, 1)
+
+    def term(self, field: str, value: str, boost: float = 1.0) -> tantivy.Query:
+        frequency = self._searcher.doc_freq(field, value)
+        whoosh_idf = math.log(self._n / (frequency + 1)) + 1
+        tantivy_idf = math.log(1 + (self._n - frequency + 0.5) / (frequency + 0.5))
+        return _boosted(Q.term_query(SCHEMA, field, value), boost * whoosh_idf / tantivy_idf)
+
+    def translate(self, node, boosts: bool = True) -> tantivy.Query:
+        """``boosts=False`` leaves out the optional nearness clauses, which change scores but
+        never which documents match."""
+        if node is None:
+            return Q.all_query()
+        if isinstance(node, Word):
+            return self.word(node.text)
+        if isinstance(node, Phrase):
+            return self.phrase(node.words)
+        if isinstance(node, Instrument):
+            return self.instrument(node)
+        if isinstance(node, Filter):
+            return self.filter(node.field, [node.value])
+        if isinstance(node, Not):
+            # a query of MustNot clauses alone matches nothing in Tantivy: exclude from everything
+            return Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, self.translate(node.item, boosts))])
+        if isinstance(node, Or):
+            return _any_of([self.translate(i, boosts) for i in node.items])
+        if isinstance(node, And):
+            required = [self.translate(i, boosts) for i in node.items]
+            words = [i.text for i in node.items if isinstance(i, Word)]
+            if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh: AndMaybe)
+                near = self.phrase(tuple(words), slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+                return Q.boolean_query([*((Occur.Must, q) for q in required), (Occur.Should, near)])
+            return _all_of(required)
+        raise TypeError(f"unknown query node {node!r}")
+
+    def word(self, word: str) -> tantivy.Query:
+        """A word matches its folded form in heading and body; typed with accents, an exact match
+        counts ``EXACT_BOOST`` times more. A compound ("Covid-19") is matched whole."""
+        folded = fold(word)
+        parts = [self.term("body_f", folded), self.term("heading_f", folded)]
+        if has_diacritics(word):
+            exact = exact_form(word)
+            parts += [self.term("body", exact, EXACT_BOOST), self.term("heading", exact, EXACT_BOOST)]
+        return _any_of(parts)
+
+    def phrase(self, words: tuple[str, ...], slop: int = 0, boost: float = 1.0) -> tantivy.Query:
+        """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
+        short heading, a positional phrase (``slop``: Tantivy's, moves allowed in all)."""
+        parts = [p for w in words for p in split_compound(w)]
+        if len(parts) == 1:
+            return self.word(parts[0])
+
+        def body(field: str, forms: list[str], factor: float) -> tantivy.Query:
+            return _all_of([self.term(field, bigram, boost * factor) for bigram in _bigrams(forms)])
+
+        def heading(field: str, terms: list[str], factor: float) -> tantivy.Query:
+            # scored as Whoosh scores a positional phrase: the sum of its terms' scores, where it is
+            where = Q.const_score_query(Q.phrase_query(SCHEMA, field, terms, slop=slop), 0.0)
+            return _boosted(_all_of([where, *(self.term(field, t) for t in terms)]), boost * factor)
+
+        folded = [fold(p) for p in parts]
+        options = [body("body_b", folded, 1.0), heading("heading_f", folded, 1.0)]
+        if any(has_diacritics(w) for w in words):
+            exact = [exact_form(p) for p in parts]
+            options += [body("body_eb", exact, EXACT_BOOST), heading("heading", exact, EXACT_BOOST)]
+        return _any_of(options)
+
+    def instrument(self, node: Instrument) -> tantivy.Query:
+        if node.canonical:
+            return self.term("instruments", instrument_term(node.canonical, node.year))
+        return self.term("instruments", f"{fold(node.type)}#{node.number}")
+
+    def filter(self, facet: str, values: list[str]) -> tantivy.Query:
+        """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
+        options = []
+        for value in values:
+            value = value.strip()
+            if facet == "year":
+                low, high = year_bounds(value)
+                options.append(Q.range_query(SCHEMA, "year", tantivy.FieldType.Integer, low, high))
+            elif facet == "instrument":
+                canonical, year = instrument_value(value)
+                options.append(self.term("instruments", instrument_term(canonical, year)))
+            elif facet == "report":
+                options.append(self.term("report_id", value))
+            elif facet in ("type", "issuer"):
+                options.append(self.term(f"f_{facet}", fold(value).replace(" ", "_")))
+            else:
+                options.append(self.term({"section": "f_top"}.get(facet, f"f_{facet}"), fold(value)))
+        return _any_of(options)

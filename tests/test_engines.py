@@ -1,0 +1,264 @@
+"""Whoosh and Tantivy side by side on the seed corpus: the same query must give the same answer.
+
+Every other test on the seed index already runs once per engine (``conftest.engine``); this module
+puts the two next to each other, so that a drift shows as a difference rather than as two tests
+that each still pass. Scores differ in their last digits (Tantivy keeps field lengths in one
+byte), so relevance order is compared where Whoosh's scores are clearly apart.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from searchsvc.engine import SearchIndex
+from searchsvc.engines import tantivy_engine
+from searchsvc.indexing import IndexUnavailable, build_index, current_generation
+from searchsvc.models import FACETS, SearchRequest
+from searchsvc.query import parse_query
+from searchsvc.searching import search
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+R0, R1, R2, R3, R4 = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> dict[str, SearchIndex]:
+    """One index of the seed corpus per engine."""
+    indexes = {}
+    for name in ("whoosh", "tantivy"):
+        folder = tmp_path_factory.mktemp(f"both-{name}")
+        build_index(CORPUS, folder, engine=name)
+        indexes[name] = SearchIndex(folder)
+    yield indexes
+    for index in indexes.values():
+        index.close()
+
+
+QUERIES = [
+    # instruments, in the ways people write them (DOMAIN.md)
+    ("Nghị quyết 84/NQ-CP", {}),
+    ("nghi quyet 84/nq-cp", {}),  # no diacritics, lower case
+    ("84/NQ-CP", {}),  # the bare symbol
+    ("Nghị quyết số 84", {}),  # type and number only
+    ("01/NQ-CP", {}),  # one number, three years
+    ("15/CT-TTg", {}),
+    ("36-NQ/TW", {}),  # a Party document: hyphen first
+    ("NQ 84", {}),  # abbreviated type word
+    # words, accented and not
+    ("giải ngân vốn đầu tư công", {}),
+    ("giai ngan von dau tu cong", {}),
+    ("bán", {}),  # accents change meaning: exact matches first
+    ("ban", {}),  # without accents: every variant
+    ("sức khoẻ", {}),  # old-style tone placement
+    ("sức khỏe", {}),  # new-style
+    ("covid-19", {}),  # a compound, matched whole
+    ("Covid", {}),  # a part of a compound
+    ("tăng trưởng 6,4", {}),  # a figure stays one token
+    # phrases
+    ('"chuyển đổi số"', {}),
+    ('"đầu tư công"', {}),
+    ('"chu yen doi"', {}),  # nothing has it
+    # boolean logic
+    ("y tế OR giáo dục", {}),
+    ("doanh nghiệp -covid", {}),
+    ("NOT covid", {}),
+    ("(du lịch OR thương mại) AND dịch vụ", {}),
+    ('đầu tư "cải cách hành chính"', {}),
+    ('"đầu tư công', {}),  # invalid syntax: searched as words
+    # filters, in the query and as facets
+    ('covid province:"Bắc Giang"', {}),
+    ("covid year:2020..2021", {}),
+    ('type:"Nghị quyết" issuer:"Chính phủ"', {}),
+    ("kinh tế", {"province": ["Bắc Giang", "Hà Tĩnh"]}),  # OR within a facet
+    ("kinh tế", {"year": ["2020"], "type": ["Chỉ thị"]}),  # AND across facets
+    ("", {"instrument": ["84_NQ-CP.2020"]}),  # browsing one instrument
+    ("", {"section": ["II. Đánh giá chung"]}),
+    (f"chỉ đạo report:{R1}", {}),
+    # no query at all: everything
+    ("", {}),
+    # a typo: did you mean
+    ("giai ngn", {}),
+]
+
+
+def _facets(results) -> dict:
+    return {name: [(v.value, v.count, v.selected) for v in values] for name, values in results.facets.items()}
+
+
+def _hit(hit) -> tuple:
+    return (hit.report_id, hit.section_id, hit.heading, hit.snippet, json.dumps(hit.instruments, sort_keys=True), tuple(hit.path))
+
+
+def _run(index, q, filters, sort="relevance", page=1, per_page=20):
+    return search(index, SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page))
+
+
+@pytest.mark.parametrize("q, filters", QUERIES)
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_sorted_pages_are_identical(both, q, filters, sort):
+    whoosh, tantivy = (_run(both[name], q, filters, sort) for name in ("whoosh", "tantivy"))
+    assert (tantivy.total, tantivy.total_reports) == (whoosh.total, whoosh.total_reports)
+    assert _facets(tantivy) == _facets(whoosh)
+    assert [_hit(h) for h in tantivy.hits] == [_hit(h) for h in whoosh.hits]  # same order, same snippets
+    assert (tantivy.suggestion, tantivy.warnings) == (whoosh.suggestion, whoosh.warnings)
+    if whoosh.total > 20:  # a later page too
+        later = [_run(both[name], q, filters, sort, page=2) for name in ("whoosh", "tantivy")]
+        assert [_hit(h) for h in later[1].hits] == [_hit(h) for h in later[0].hits]
+
+
+def _every_hit(index, q, filters) -> tuple:
+    """(first page of 100, every hit in rank order) of a relevance search."""
+    first = _run(index, q, filters, per_page=100)
+    hits = list(first.hits)
+    for page in range(2, (first.total + 99) // 100 + 1):
+        hits += _run(index, q, filters, page=page, per_page=100).hits
+    return first, hits
+
+
+@pytest.mark.parametrize("q, filters", QUERIES)
+def test_relevance_finds_the_same_hits_and_the_same_best_one(both, q, filters):
+    (whoosh, whoosh_hits), (tantivy, tantivy_hits) = (_every_hit(both[name], q, filters) for name in ("whoosh", "tantivy"))
+    assert (tantivy.total, tantivy.total_reports) == (whoosh.total, whoosh.total_reports)
+    assert _facets(tantivy) == _facets(whoosh)
+    assert (tantivy.suggestion, tantivy.warnings) == (whoosh.suggestion, whoosh.warnings)
+    assert sorted(_hit(h) for h in tantivy_hits) == sorted(_hit(h) for h in whoosh_hits)
+    scores = [h.score for h in whoosh_hits]
+    if len(scores) > 1 and scores[0] > scores[1] * 1.02:  # a clear winner in Whoosh wins in Tantivy too
+        assert _hit(tantivy_hits[0]) == _hit(whoosh_hits[0])
+    # and wherever Whoosh's scores are clearly apart, the two rank the same way
+    position = {_hit(h)[:2]: i for i, h in enumerate(tantivy_hits)}
+    for better, worse in zip(whoosh_hits, whoosh_hits[1:]):
+        if better.score > worse.score * 1.05:
+            assert position[_hit(better)[:2]] < position[_hit(worse)[:2]], (better.section_id, worse.section_id)
+
+
+@pytest.mark.parametrize("q", ["Nghị quyết 84/NQ-CP", "covid", "", "kinh tế year:2020", "NOT covid"])
+def test_every_facet_counts_the_same_values(both, q):
+    """All values of every facet, not only the ones a page shows (FACET_SIZE)."""
+    counts = {}
+    for name, index in both.items():
+        reader = index.reader
+        compiled = reader.compile(parse_query(q).tree, {})
+        docs = reader.matching_docs(compiled)
+        aliases = index.catalogue().aliases
+        counts[name] = {f: dict(reader.count_facet(f, docs, aliases if f == "instrument" else None)) for f in FACETS}
+        counts[name]["reports"] = len({reader.report_of(d) for d in docs})
+    assert counts["tantivy"] == counts["whoosh"]
+
+
+def test_instrument_ties_keep_the_order_documents_were_added_in(both):
+    """Equal scores (sections citing only the instrument) come in document order in both."""
+    ranked = {name: _run(index, "Nghị quyết 84/NQ-CP", {}, per_page=100).hits for name, index in both.items()}
+    assert [(h.report_id, h.section_id, h.score) for h in ranked["tantivy"]] == [
+        (h.report_id, h.section_id, h.score) for h in ranked["whoosh"]
+    ]
+
+
+def test_vocabulary_and_corrections_agree(both):
+    whoosh, tantivy = (both[name].reader for name in ("whoosh", "tantivy"))
+    assert tantivy.vocabulary() == whoosh.vocabulary()
+    for word in ("giai", "ngn", "kinhh", "covit", "tnh", "dau", "xyz", "84/nq-c"):
+        assert tantivy.correct(word) == whoosh.correct(word), word
+
+
+def test_analysis_emits_the_tokens_of_the_whoosh_analyzers(seed_reports):
+    """Same terms as ``analysis.EXACT``/``FOLDED``: the parts in order, then the whole compounds."""
+    from searchsvc.analysis import EXACT, FOLDED, split_compound
+
+    for report in seed_reports.values():
+        for section in report.sections:
+            exact, folded = tantivy_engine.analyze(section.text)
+            for analyzer, ours in ((EXACT, exact), (FOLDED, folded)):
+                tokens = [t.text for t in analyzer(section.text, mode="index")]
+                wholes = [t for t in tokens if len(split_compound(t)) > 1]
+                parts = [t for t in tokens if len(split_compound(t)) == 1]
+                assert ours.split() == parts + wholes
+
+
+@pytest.mark.parametrize(
+    "text, exact, folded",
+    [
+        ("Nghị quyết 84/NQ-CP", "nghị quyết 84 nq cp 84/nq-cp", "nghi quyet 84 nq cp 84/nq-cp"),
+        ("Uỷ ban hoà giải", "ủy ban hòa giải", "uy ban hoa giai"),  # one tone placement
+        ("tăng 6,4% so với 5.145 tỷ", "tăng 6,4 so với 5.145 tỷ", "tang 6,4 so voi 5.145 ty"),  # figures whole
+        ("Covid-19 và KH&CN", "covid 19 và kh cn covid-19 kh&cn", "covid 19 va kh cn covid-19 kh&cn"),
+        ("", "", ""),
+    ],
+)
+def test_analyze(text, exact, folded):
+    assert tantivy_engine.analyze(text) == (exact, folded)
+
+
+def test_descending_keys_sort_newest_first():
+    dates = ["2023-06-14", "2020-99-99", "2020-12-31", "0000", "2020", "2020-1", "2021-01-01"]
+    assert sorted(dates, key=tantivy_engine._descending) == sorted(dates, reverse=True)
+
+
+def test_changing_engine_rebuilds_in_full(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(CORPUS, index_dir, engine="whoosh")
+    summary = build_index(CORPUS, index_dir, engine="tantivy")
+    assert summary.full and len(summary.added) == 5
+    assert (current_generation(index_dir) / "tantivy").is_dir()
+    index = SearchIndex(index_dir)
+    assert search(index, SearchRequest(q="Nghị quyết 84/NQ-CP")).total_reports == 3
+    index.close()
+    assert not build_index(CORPUS, index_dir).changed  # later runs keep the engine the index has
+
+
+def test_tantivy_index_of_another_layout_asks_for_a_full_rebuild(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(CORPUS, index_dir, engine="tantivy")
+    layout = current_generation(index_dir) / "tantivy" / tantivy_engine.LAYOUT_FILE
+    layout.write_text(json.dumps({"version": -1}))
+    with pytest.raises(IndexUnavailable, match="--full"):
+        SearchIndex(index_dir)
+
+
+def test_tantivy_incremental_update_replaces_a_report(tmp_path):
+    """delete_report + add in one writer: the old sections are gone, the new ones found."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="tantivy")
+    before = SearchIndex(index_dir)
+    sections = search(before, SearchRequest(q=f"report:{R1}")).total
+    before.close()
+    target = corpus / f"{R1}.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nCây thanh long xuất khẩu sang châu Âu.\n", encoding="utf-8")
+    assert build_index(corpus, index_dir).updated == [f"{R1}.txt"]
+    index = SearchIndex(index_dir)
+    assert {h.report_id for h in search(index, SearchRequest(q='"thanh long xuất khẩu"')).hits} == {R1}
+    after = search(index, SearchRequest(q=f"report:{R1}", per_page=100))
+    assert after.total in (sections, sections + 1)  # the report once, not twice
+    assert len({h.section_id for h in after.hits}) == after.total
+    assert search(index, SearchRequest(q="")).total_reports == 5
+    index.close()
+
+
+def test_tantivy_reader_serves_threads_at_once(both):
+    """One reader per server worker, shared by its threads (a Tantivy search releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = both["tantivy"]
+    queries = ["covid", "Nghị quyết 84/NQ-CP", '"đầu tư công"', "kinh tế year:2020", "NOT covid", ""] * 8
+    alone = {q: _facets(_run(index, q, {})) for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda q: (q, _facets(_run(index, q, {}))), queries))
+    assert all(facets == alone[q] for q, facets in together)
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_an_index_without_documents_answers_empty(tmp_path, engine):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "empty.txt").write_bytes(b"")  # skipped: nothing gets indexed
+    build_index(tmp_path / "corpus", tmp_path / "index", engine=engine)
+    index = SearchIndex(tmp_path / "index")
+    for q in ("covid", "", "Nghị quyết 84/NQ-CP"):
+        results = search(index, SearchRequest(q=q))
+        assert (results.total, results.total_reports, results.hits) == (0, 0, [])
+        assert all(values == [] for values in results.facets.values())
+    index.close()
