@@ -4,26 +4,30 @@ Same analysis, same query language, same results as the Whoosh engine, without R
 
 * **Text is analyzed here, in Python** (``analysis.split_compound``, ``exact_form``, ``fold``) and
   handed to Tantivy as space-separated tokens that its ``whitespace`` tokenizer only splits
-  (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), so
-  phrases match exactly as in Whoosh, then the whole compounds ("84/nq-cp", "covid-19") that a
-  one-word query looks up. Each distinct run of text is analyzed once (``_ChunkCache``).
+  (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), then
+  the whole compounds ("84/nq-cp", "covid-19") that a one-word query looks up; and, as Whoosh's
+  ``body_b``/``body_eb``, the body's syllable bigrams ("đầu_tư tư_công"), so that a phrase in the
+  body is term lookups. Each distinct run of text is analyzed once (``_ChunkCache``).
 * **Queries are built as objects** (``Query.term_query``/``phrase_query``/``boolean_query``…),
   never through Tantivy's query parser: what a user typed is never Tantivy syntax. They score as
-  Whoosh scores (``_Compiler``): Whoosh's idf, a phrase worth the sum of its terms, headings
-  weighing double, ``EXACT_BOOST`` and ``PROXIMITY_BOOST`` as in ``whoosh_engine``.
+  Whoosh scores (``_Compiler``): Whoosh's idf, a heading phrase worth the sum of its terms,
+  heading terms weighing ``HEADING_BOOST`` times, ``EXACT_BOOST`` and ``PROXIMITY_BOOST`` taken
+  from ``whoosh_engine``.
 * **Facets never score and never read stored documents.** The writer numbers documents (``uid``,
-  a u64 fast field) and appends one line per document — report and facet values — to
-  ``facets.jsonl`` beside the index; a reader loads it once into per-uid arrays.
-  ``matching_docs`` collects the uids of all hits ordered by the ``uid`` fast field (no scoring:
-  the cheapest way these bindings give every hit), and ``count_facet`` counts distinct
-  (value, report) pairs from the arrays. Lines of deleted documents stay (no hit ever names them)
-  until the next full build.
+  a u64 fast field) and writes one line per document — report and facet values — to
+  ``facets.jsonl`` beside the index; a reader loads it once into NumPy arrays.
+  ``matching_docs`` collects the uids of every hit ordered by the ``uid`` fast field (no scoring:
+  the cheapest way these bindings give every hit; when most documents match, the others), and
+  ``count_facet`` counts distinct (value, report) pairs from the arrays at once. Lines of deleted
+  documents stay (no hit ever names them) until the next full build.
 * **Sorting by date** uses two fast text keys per document, ``sort_old`` (date, report, order) and
   ``sort_new`` (date inverted so that ascending order is newest first), both ascending: ties break
   exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``uid``, the order
   documents were added in, as Whoosh's break by document number.
 * **Vocabulary and corrections** read the term dictionaries (``Searcher.terms_with_prefix``), so
   nothing has to be kept in step with them on incremental updates.
+* Every file is written once and replaced, never changed in place: a new generation may share
+  the previous one's files through hard links.
 """
 from __future__ import annotations
 
