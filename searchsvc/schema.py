@@ -15,11 +15,12 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import EXACT, EXACT_BIGRAMS, FOLDED, FOLDED_BIGRAMS
 from .models import Citation, Report, Section
 from .normalize import fold
+from .query import instrument_value, year_bounds
 
 # footnote lines a sentence may run across ("… ngày\n⁽⁸⁾ Nghị quyết về …\n04/02/2020"): not part of it
 NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\d{1,3}\])[^\n]*$")
 
-__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
+__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "filter_clause", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
 
 SCHEMA_VERSION = 5
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
@@ -76,6 +77,26 @@ def build_schema() -> Schema:
         label=STORED,
         citations=STORED,
     )
+
+
+def filter_clause(facet: str, value: str) -> tuple[str, object]:
+    """The field and term a facet filter value matches (both engines build their queries from
+    it); for "year", the field and a (low, high) range. Values are validated by
+    ``query.check_filter`` beforehand.
+
+    >>> filter_clause("province", "Bắc Giang"), filter_clause("year", "2020..2021")
+    (('f_province', 'bac giang'), ('year', (2020, 2021)))
+    """
+    value = value.strip()
+    if facet == "year":
+        return "year", year_bounds(value)
+    if facet == "instrument":
+        return "instruments", instrument_term(*instrument_value(value))
+    if facet == "report":
+        return "report_id", value
+    if facet in ("type", "issuer"):
+        return f"f_{facet}", fold(value).replace(" ", "_")
+    return {"section": "f_top"}.get(facet, f"f_{facet}"), fold(value)
 
 
 def instrument_term(canonical: str, year: int | None) -> str:

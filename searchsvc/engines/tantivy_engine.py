@@ -46,8 +46,8 @@ import tantivy
 
 from ..analysis import split_compound
 from ..normalize import TOKEN_RE, exact_form, fold, has_diacritics
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, instrument_value, year_bounds
-from ..schema import FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, instrument_term
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
+from ..schema import FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, filter_clause, instrument_term
 from .whoosh_engine import EXACT_BOOST, PROXIMITY_BOOST  # the same weights, kept in one place
 
 __all__ = ["create_writer", "open_reader", "EXACT_BOOST", "LAYOUT_VERSION"]
@@ -714,17 +714,9 @@ class _Compiler:
         """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
         options = []
         for value in values:
-            value = value.strip()
-            if facet == "year":
-                low, high = year_bounds(value)
-                options.append(Q.range_query(SCHEMA, "year", tantivy.FieldType.Integer, low, high))
-            elif facet == "instrument":
-                canonical, year = instrument_value(value)
-                options.append(self.term("instruments", instrument_term(canonical, year)))
-            elif facet == "report":
-                options.append(self.term("report_id", value))
-            elif facet in ("type", "issuer"):
-                options.append(self.term(f"f_{facet}", fold(value).replace(" ", "_")))
+            field, term = filter_clause(facet, value)
+            if field == "year":
+                options.append(Q.range_query(SCHEMA, field, tantivy.FieldType.Integer, *term))
             else:
-                options.append(self.term({"section": "f_top"}.get(facet, f"f_{facet}"), fold(value)))
+                options.append(self.term(field, term))
         return _any_of(options)

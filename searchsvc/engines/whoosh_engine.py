@@ -16,8 +16,8 @@ from whoosh import sorting
 
 from ..analysis import bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, instrument_value, year_bounds
-from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, instrument_term
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
+from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, filter_clause, instrument_term
 
 __all__ = ["create_writer", "open_reader", "EXACT_BOOST"]
 
@@ -244,17 +244,6 @@ def filter_query(facet: str, values: list[str]) -> wq.Query:
     """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
     options = []
     for value in values:
-        value = value.strip()
-        if facet == "year":
-            low, high = year_bounds(value)
-            options.append(wq.NumericRange("year", low, high))
-        elif facet == "instrument":
-            canonical, year = instrument_value(value)
-            options.append(wq.Term("instruments", instrument_term(canonical, year)))
-        elif facet == "report":
-            options.append(wq.Term("report_id", value))
-        elif facet in ("type", "issuer"):
-            options.append(wq.Term(f"f_{facet}", fold(value).replace(" ", "_")))
-        else:
-            options.append(wq.Term({"section": "f_top"}.get(facet, f"f_{facet}"), fold(value)))
+        field, term = filter_clause(facet, value)
+        options.append(wq.NumericRange(field, *term) if field == "year" else wq.Term(field, term))
     return options[0] if len(options) == 1 else wq.Or(options)
