@@ -80,7 +80,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     offset = (request.page - 1) * request.per_page
     page, total = engine.page(compiled, request.sort, offset, request.per_page)
     matched = engine.matching_docs(compiled)
-    total_reports = len({engine.report_of(doc) for doc in matched})
+    total_reports = engine.count_reports(matched)
 
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:

@@ -6,7 +6,7 @@ An engine module provides:
   ``commit()`` and ``cancel()`` — documents are the dicts of ``schema.section_documents``;
 * ``open_reader(path) -> Reader`` with ``compile(tree, filters)`` (a ``query`` tree and facet
   filters -> an engine query), ``page(compiled, sort, offset, limit)``, ``matching_docs(compiled)``,
-  ``report_of(doc)``, ``count_facet(facet, docs, aliases)``, ``vocabulary()``, ``correct(word)``,
+  ``report_of(doc)``, ``count_reports(docs)``, ``count_facet(facet, docs, aliases)``, ``vocabulary()``, ``correct(word)``,
   ``doc_count()`` and ``close()``; it raises ``OSError``/``ValueError`` on a broken index.
 """
 from __future__ import annotations

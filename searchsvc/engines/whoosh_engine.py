@@ -133,6 +133,10 @@ class Reader:
                 docs = docs & self._docs(compiled, facet)
         return docs
 
+    def count_reports(self, docs) -> int:
+        """The number of distinct reports among ``docs``."""
+        return len({self._report_of[doc] for doc in docs})
+
     def report_of(self, doc: int) -> str:
         return self._report_of[doc]
 
