@@ -19,7 +19,7 @@ from .normalize import TOKEN_RE, exact_form, fold
 
 __all__ = [
     "VietnameseTokenizer", "ExactFilter", "FoldFilter", "BigramFilter", "EXACT", "FOLDED", "EXACT_BIGRAMS",
-    "FOLDED_BIGRAMS", "split_compound", "bigrams",
+    "FOLDED_BIGRAMS", "split_compound", "bigrams", "analyze_text",
 ]
 
 _PART = re.compile(r"[^\W_]+")
@@ -137,6 +137,53 @@ class BigramFilter(Filter):
 def bigrams(parts: list[str]) -> list[str]:
     """The bigram terms of a sequence of analyzed syllables, as ``BigramFilter`` indexes them."""
     return [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+
+
+class _ChunkCache(dict):
+    """A run of text between spaces -> (exact parts, folded parts, exact wholes, folded wholes).
+
+    "(84/NQ-CP)," -> (["84", "nq", "cp"], ["84", "nq", "cp"], ["84/nq-cp"], ["84/nq-cp"]).
+    Splitting at spaces first is safe: a token (``TOKEN_RE``) never holds one; and the same few
+    thousand runs keep coming back, so each is analyzed once.
+    """
+
+    LIMIT = 200_000  # distinct runs kept (2,000 reports hold about 50,000); then start over
+
+    def __missing__(self, chunk: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        parts, wholes = [], []
+        for token in TOKEN_RE.findall(chunk):
+            pieces = split_compound(token)
+            parts.extend(pieces)
+            if len(pieces) > 1:
+                wholes.append(token)
+        value = ([_exact(p) for p in parts], [_fold(p) for p in parts],
+                 [_exact(w) for w in wholes], [_fold(w) for w in wholes])
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[chunk] = value
+        return value
+
+
+_CHUNKS = _ChunkCache()
+
+
+def analyze_text(text: str | None) -> tuple[list[str], list[str], list[str], list[str]]:
+    """What the analyzers below make of a text, at once: (exact parts, folded parts, exact
+    wholes, folded wholes). ``EXACT`` gives the exact parts and wholes, ``FOLDED`` the folded
+    ones, the bigram analyzers pair neighbouring parts.
+
+    >>> analyze_text("Nghị quyết 84/NQ-CP, hoà")
+    (['nghị', 'quyết', '84', 'nq', 'cp', 'hòa'], ['nghi', 'quyet', '84', 'nq', 'cp', 'hoa'], ['84/nq-cp'], ['84/nq-cp'])
+    """
+    exact, folded, exact_wholes, folded_wholes = [], [], [], []
+    for chunk in (text or "").split():
+        e, f, ew, fw = _CHUNKS[chunk]
+        exact += e
+        folded += f
+        if ew:
+            exact_wholes += ew
+            folded_wholes += fw
+    return exact, folded, exact_wholes, folded_wholes
 
 
 EXACT: Composable = VietnameseTokenizer() | ExactFilter()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .engines import get_engine
 from .indexing import IndexUnavailable, current_generation, read_manifest
-from .instruments import Catalogue, build_catalogue
+from .instruments import Catalogue, build_catalogue, instrument_aliases
 from .schema import SCHEMA_VERSION
 
 __all__ = ["SearchIndex"]
@@ -111,6 +111,14 @@ class SearchIndex:
         if "catalogue" not in generation.cache:
             generation.cache["catalogue"] = build_catalogue(generation.cache["citations"])
         return generation.cache["catalogue"]
+
+    def aliases(self, generation: Generation | None = None) -> dict[str, str]:
+        """The catalogue's aliases (undated key -> dated key), without building the catalogue."""
+        generation = generation or self.generation
+        if "aliases" not in generation.cache:
+            catalogue = generation.cache.get("catalogue")
+            generation.cache["aliases"] = catalogue.aliases if catalogue else instrument_aliases(generation.cache["citations"])
+        return generation.cache["aliases"]
 
     def report(self, report_id: str) -> dict | None:
         """The parsed report (``Report.to_dict(with_text=True)``), or None for an unknown id."""

@@ -22,7 +22,7 @@ from .query import QueryError
 
 __all__ = [
     "Mention", "CitingReport", "Tally", "InstrumentSummary", "InstrumentDetail", "Disambiguation", "Moved",
-    "Listing", "Catalogue", "build_catalogue", "list_instruments", "find_instrument", "LIST_SORTS",
+    "Listing", "Catalogue", "build_catalogue", "instrument_aliases", "list_instruments", "find_instrument", "LIST_SORTS",
     "MAX_LIST_PER_PAGE",
 ]
 
@@ -170,8 +170,10 @@ class Catalogue:
 
 # --- building ----------------------------------------------------------------------------------------
 def _most_common(values: Iterable):
-    counted = Counter(v for v in values if v not in (None, ""))
-    return counted.most_common(1)[0][0] if counted else None
+    present = [v for v in values if v not in (None, "")]
+    if len(present) <= 1:  # most instruments are cited once
+        return present[0] if present else None
+    return Counter(present).most_common(1)[0][0]
 
 
 def _group_reports(records: list[dict], inferred: set[int]) -> list[CitingReport]:
@@ -233,36 +235,56 @@ def build_catalogue(citations: Mapping[str, list[dict]]) -> Catalogue:
     for report_id in sorted(citations):
         for record in citations[report_id]:
             by_key[record["key"]].append(record)
-    dated_keys: dict[str, list[str]] = defaultdict(list)
-    for key, records in by_key.items():
-        canonical, year = canonical_from_key(key)
-        if year is not None:
-            dated_keys[canonical].append(key)
-    for keys in dated_keys.values():
-        keys.sort(key=lambda k: canonical_from_key(k)[1])
-
+    dated_keys = _dated_keys(by_key)
+    aliases = _aliases(by_key, dated_keys)
     entries: dict[str, _Entry] = {}
-    aliases: dict[str, str] = {}
     undated: dict[str, _Entry] = {}
     for key, records in sorted(by_key.items()):
         canonical, year = canonical_from_key(key)
-        if year is not None:
-            continue
-        candidates = dated_keys.get(canonical, [])
-        if len(candidates) == 1:  # the only one it can be: count it there
-            aliases[key] = candidates[0]
-        else:
+        if year is None and key not in aliases:
             entries[key] = _entry(key, records)
-            if candidates:
+            if dated_keys.get(canonical):
                 undated[canonical] = entries[key]
+    borrowers: dict[str, list[str]] = defaultdict(list)  # dated key -> the undated keys counted with it
+    for alias, target in aliases.items():
+        borrowers[target].append(alias)
     for key, records in sorted(by_key.items()):
         canonical, year = canonical_from_key(key)
         if year is None:
             continue
-        borrowed = [r for alias, target in aliases.items() if target == key for r in by_key[alias]]
+        borrowed = [r for alias in borrowers.get(key, ()) for r in by_key[alias]]
         merged = records + borrowed
         entries[key] = _entry(key, merged, set(range(len(records), len(merged))))
     return Catalogue(entries, aliases, dict(dated_keys), undated)
+
+
+def _dated_keys(keys: Iterable[str]) -> dict[str, list[str]]:
+    """canonical -> its dated keys, oldest first."""
+    dated: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        canonical, year = canonical_from_key(key)
+        if year is not None:
+            dated[canonical].append(key)
+    for found in dated.values():
+        found.sort(key=lambda k: canonical_from_key(k)[1])
+    return dated
+
+
+def _aliases(keys: Iterable[str], dated_keys: dict[str, list[str]]) -> dict[str, str]:
+    """Undated key -> the dated key its mentions count with: the only one it can be."""
+    aliases = {}
+    for key in keys:
+        canonical, year = canonical_from_key(key)
+        candidates = dated_keys.get(canonical, []) if year is None else []
+        if len(candidates) == 1:
+            aliases[key] = candidates[0]
+    return dict(sorted(aliases.items()))
+
+
+def instrument_aliases(citations: Mapping[str, list[dict]]) -> dict[str, str]:
+    """The catalogue's ``aliases`` alone, without building its entries (what a search needs)."""
+    keys = {record["key"] for records in citations.values() for record in records}
+    return _aliases(keys, _dated_keys(keys))
 
 
 # --- listing -------------------------------------------------------------------------------------------

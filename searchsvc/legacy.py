@@ -395,6 +395,8 @@ def repair_text(text: str) -> Repair:
             if fixed is None:
                 break
             rounds.append(fixed)
+        if len(rounds) == 1:  # not mojibake: nothing to weigh
+            continue
         best_round = max(range(len(rounds)), key=lambda i: (vietnamese_score(rounds[i]), i))
         if best_round:
             lines[index] = rounds[best_round]

@@ -161,7 +161,8 @@ _MAGIC = (
     (b"GIF8", "the file is a GIF image"),
     (b"\x1f\x8b", "the file is gzip-compressed"),
 )
-_CONTROL_BYTES = frozenset(c for c in range(0x20) if c not in b"\t\n\r\f\v\x1a") | {0x7F}
+_CONTROL_BYTES = bytes(c for c in range(0x20) if c not in b"\t\n\r\f\v\x1a") + b"\x7f"
+_CONTROL_CHARS = frozenset(_CONTROL_BYTES.decode("ascii"))
 _BINARY_SAMPLE = 65536
 
 
@@ -195,7 +196,7 @@ def _decode_txt(data: bytes) -> tuple[str, str, list[str]]:
     if utf16 is not None:
         return utf16, "utf-16", ["UTF-16 without a byte order mark"]
     sample = data[:_BINARY_SAMPLE]
-    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(2, len(sample) // 200):
         raise LoadError("binary data, not text")
     try:
@@ -224,7 +225,7 @@ def _sniff_utf16(data: bytes) -> str | None:
                 text = data[: len(data) & ~1].decode(codec)
             except UnicodeDecodeError:
                 return None
-            if not any(ord(ch) in _CONTROL_BYTES for ch in text[:2000]):
+            if not any(ch in _CONTROL_CHARS for ch in text[:2000]):
                 return text
     return None
 

@@ -11,6 +11,7 @@ import json
 import re
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
 from .analysis import EXACT, EXACT_BIGRAMS, FOLDED, FOLDED_BIGRAMS
 from .models import Citation, Report, Section
@@ -22,7 +23,7 @@ NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\
 
 __all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "filter_clause", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
 HEADING_BOOST = 2.0
 
@@ -38,6 +39,21 @@ FACET_COLUMNS = {
 }
 
 
+class CountedText(TEXT):
+    """A TEXT field without positions that also takes its terms already counted ({term: count}):
+    the Whoosh engine analyzes a section's body once (``analysis.analyze_text``) for the four
+    body fields, in worker processes, instead of once per field in Whoosh's writer."""
+
+    def __init__(self, analyzer, stored: bool = False, spelling: bool = False):
+        super().__init__(analyzer=analyzer, phrase=False, stored=stored, spelling=spelling)
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, dict):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        return ((term.encode("utf-8"), count, count * boost, pack_uint(count)) for term, count in value.items())
+
+
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -46,11 +62,11 @@ def build_schema() -> Schema:
         order=NUMERIC(stored=True, sortable=True),
         heading=TEXT(analyzer=EXACT, stored=True, field_boost=HEADING_BOOST),
         heading_f=TEXT(analyzer=FOLDED, field_boost=HEADING_BOOST),
-        body=TEXT(analyzer=EXACT, stored=True),
-        body_f=TEXT(analyzer=FOLDED, spelling=True),
-        # syllable bigrams of the body (filled by the Whoosh engine from "body"): phrases as terms
-        body_b=TEXT(analyzer=FOLDED_BIGRAMS, phrase=False),
-        body_eb=TEXT(analyzer=EXACT_BIGRAMS, phrase=False),
+        # the body: no positions, phrases are its syllable bigrams (filled by the Whoosh engine)
+        body=CountedText(EXACT, stored=True),
+        body_f=CountedText(FOLDED, spelling=True),
+        body_b=CountedText(FOLDED_BIGRAMS),
+        body_eb=CountedText(EXACT_BIGRAMS),
         # filters, matched on folded values; "instruments" holds instrument_terms()
         instruments=KEYWORD(commas=True, scorable=True),
         f_type=KEYWORD(commas=True),

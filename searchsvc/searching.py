@@ -72,7 +72,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     warnings = list(parsed.warnings)
     generation = index.generation  # one generation for the whole search, even across a switch
     engine = generation.reader
-    aliases = index.catalogue(generation).aliases  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
+    aliases = index.aliases(generation)  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
         filters["instrument"] = _with_undated(filters["instrument"], aliases)
@@ -85,14 +85,11 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         docs = engine.matching_docs(compiled, excluding=facet) if facet in filters else matched
-        counts = engine.count_facet(facet, docs, aliases if facet == "instrument" else None)
         selected = set(request.filters.get(facet, []))
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        if facet == "year":
-            ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-        shown = [v for v in ordered[:FACET_SIZE]] + [(v, c) for v, c in ordered[FACET_SIZE:] if v in selected]
+        shown = _shown(engine, facet, docs, aliases if facet == "instrument" else None, selected)
         values = [FacetValue(v, _facet_label(facet, v), c, v in selected) for v, c in shown if v]
-        values += [FacetValue(v, _facet_label(facet, v), 0, True) for v in selected if v not in counts]
+        listed = {v for v, _ in shown}  # every value with a count that is shown
+        values += [FacetValue(v, _facet_label(facet, v), 0, True) for v in selected if v not in listed]
         facets[facet] = values
 
     terms, phrases = highlight_terms(parsed)
@@ -132,6 +129,16 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         suggestion=suggestion,
         warnings=warnings,
     )
+
+
+def _shown(engine, facet: str, docs, aliases: dict[str, str] | None, selected: set[str]) -> list[tuple[str, int]]:
+    """(value, reports) of a facet as shown: the first ``FACET_SIZE`` values (most reported,
+    then by value; years newest first) and the selected ones further down. An engine's
+    ``top_values`` picks them without listing the thousands of instruments a common word finds."""
+    if facet != "year":
+        return engine.top_values(facet, docs, FACET_SIZE, aliases, selected)
+    ordered = sorted(engine.count_facet(facet, docs, aliases).items(), key=lambda kv: kv[0], reverse=True)
+    return ordered[:FACET_SIZE] + [(v, c) for v, c in ordered[FACET_SIZE:] if v in selected]
 
 
 def _with_undated(values: list[str], aliases: dict[str, str]) -> list[str]:

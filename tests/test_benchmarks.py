@@ -165,3 +165,136 @@ def test_quick_bench_reports_every_figure():
         assert all(_is_number(http["overall"][k]) for k in LATENCY_KEYS)
     else:
         assert http["reason"]
+
+
+# --- compare.py: both engines side by side ------------------------------------------------------------------
+COMPARE = ROOT / "benchmarks" / "compare.py"
+
+
+def _compare_module():
+    """benchmarks/compare.py, imported once (it is a script, not part of the package)."""
+    import importlib.util
+
+    if "benchmarks_compare" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("benchmarks_compare", COMPARE)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["benchmarks_compare"] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules["benchmarks_compare"]
+
+
+def _markdown_rows(text: str, heading: str) -> list[dict[str, str]]:
+    """The rows of the first markdown table after ``heading``, as {column: cell}."""
+    lines = text[text.index(heading):].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| "))
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        table.append([cell.strip() for cell in line.strip("|").split("|")])
+    head, body = table[0], table[2:]  # table[1] is the alignment row
+    return [dict(zip(head, cells)) for cells in body]
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One quick comparison (20 reports, both engines, no HTTP), its runs saved in a folder."""
+    out = tmp_path_factory.mktemp("compare")
+    done = subprocess.run([sys.executable, str(COMPARE), "--quick", "--no-http", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, done
+
+
+def test_compare_quick_has_one_row_of_numbers_per_engine(compared):
+    out, done = compared
+    rows = _markdown_rows(done.stdout, "### Measured")
+    assert [(r["reports"], r["engine"]) for r in rows] == [("20", "whoosh"), ("20", "tantivy")]
+    measured = ("MB", "sections", "p50 ms", "p95 ms", "p99 ms", "build MB/s", "build MB/CPU-s", "index MB",
+                "open+1st query s", "incremental s", "bench RSS MB")
+    for row in rows:
+        for column in measured:
+            assert float(row[column]) >= 0, (row["engine"], column, row[column])
+        assert (row["HTTP p50 ms"], row["HTTP p95 ms"], row["worker RSS MB"]) == ("–", "–", "–")  # --no-http
+        assert re.fullmatch(r"[\d.]+ → [\d.]+", row["load avg start → end"])
+    assert sorted(p.name for p in out.glob("*.json")) == ["20-tantivy.json", "20-whoosh.json"]
+    baseline = _markdown_rows(done.stdout, "### The issue's baseline")
+    assert [r["source"] for r in baseline] == ["issue"] * 3  # nothing measured at 2,000 reports here
+    targets = _markdown_rows(done.stdout, "### Targets")
+    assert {r["status"] for r in targets} == {"not measured"}  # the targets are at 2,000 and 10,000
+    growth = _markdown_rows(done.stdout, "### Growth")
+    assert {r["engine"] for r in growth} == {"whoosh", "tantivy"}
+
+
+def test_compare_table_only_reproduces_the_table(compared):
+    out, done = compared
+    again = subprocess.run([sys.executable, str(COMPARE), "--table-only", str(out)], capture_output=True, text=True,
+                           timeout=60, cwd=ROOT)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout == done.stdout
+    assert (out / "table.md").read_text(encoding="utf-8") == done.stdout
+
+
+def test_compare_does_not_rerun_saved_runs(compared):
+    out, done = compared
+    again = subprocess.run([sys.executable, str(COMPARE), "--quick", "--no-http", "--out", str(out)],
+                           capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stderr.count("not run again") == 2
+    assert again.stdout == done.stdout
+
+
+@pytest.mark.parametrize("change, problem", [
+    (None, None),  # the corpus generate.py writes for these arguments
+    ("seed", "not in seed 2's"),  # another seed: other file names
+    ("extra", "not in seed 1's"),  # a file the generator did not write
+    ("missing", "missing"),
+    ("edited", "differs"),  # same names, other bytes in a sampled report (the middle one)
+])
+def test_compare_checks_a_corpus_before_reusing_it(tmp_path, change, problem):
+    compare = _compare_module()
+    paths = compare.generate.generate(6, 1, tmp_path)
+    if change == "extra":
+        (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    elif change == "missing":
+        paths[-1].unlink()
+    elif change == "edited":
+        paths[3].write_bytes(paths[3].read_bytes() + b"\n")
+    found = compare.check_corpus(tmp_path, 6, 2 if change == "seed" else 1)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.parametrize("figures, status", [
+    ({"p95_ms": 90.0}, "met"),
+    ({"p95_ms": 100.0}, "met"),  # the limit itself meets "≤ 100 ms"
+    ({"p95_ms": 140.0}, "not met"),
+    ({}, "not measured"),  # a row without the figure
+    (None, "not measured"),  # no 2,000-report row at all
+])
+def test_compare_judges_a_target(figures, status):
+    compare = _compare_module()
+    rows = [] if figures is None else [compare.Row(2000, "whoosh", **figures)]
+    verdict = next(v for v in compare.judge(rows) if (v.target.engine, v.target.label) == ("whoosh", "search p95"))
+    assert verdict.status == status
+
+
+def test_compare_rss_target_takes_the_larger_peak():
+    compare = _compare_module()
+    rows = [compare.Row(2000, "tantivy", worker_rss_mb=180.0, bench_rss_mb=420.0, build_mb_s=5.0)]
+    verdicts = {v.target.label: v for v in compare.judge(rows) if v.target.engine == "tantivy" and v.target.size == 2000}
+    assert (verdicts["peak RSS"].value, verdicts["peak RSS"].status) == (420.0, "not met")
+    assert verdicts["build"].status == "met"  # "≥ 5 MB/s" at exactly 5
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], [(50, ["whoosh", "tantivy"]), (500, ["whoosh", "tantivy"]), (2000, ["whoosh", "tantivy"])]),
+    (["--tantivy-sizes", "10000"], [(50, ["whoosh", "tantivy"]), (500, ["whoosh", "tantivy"]),
+                                    (2000, ["whoosh", "tantivy"]), (10000, ["tantivy"])]),
+    (["--sizes", "500", "--engines", "whoosh", "--tantivy-sizes", "500,2000"],  # Tantivy joins at 500
+     [(500, ["whoosh", "tantivy"]), (2000, ["tantivy"])]),
+    (["--quick"], [(20, ["whoosh", "tantivy"])]),
+    (["--quick", "--engines", "tantivy"], [(20, ["tantivy"])]),
+])
+def test_compare_plans_sizes_and_engines(argv, expected):
+    compare = _compare_module()
+    assert compare.plan(compare.parse_args(argv)) == expected

@@ -1,6 +1,7 @@
 """Building and updating the index: incremental by content hash, built aside, one writer at a time."""
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import indexing, ingest
 from searchsvc.engine import SearchIndex
 from searchsvc.indexing import IndexBusy, IndexUnavailable, build_index, current_generation
 from searchsvc.models import SearchRequest
@@ -66,6 +68,86 @@ def test_changing_one_file_reindexes_only_that_file(corpus, tmp_path, engine):
     assert "004_41c8df0f7ff6743b" not in hits(index_dir, "Bến Tre")
 
 
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+def _inodes(folder: Path) -> set[int]:
+    return {p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_update_leaves_every_file_of_the_previous_generation_as_it_was(corpus, tmp_path, engine):
+    """An update starts from hard links to the live generation's files: what it writes must be
+    new files, or the generation that servers are still reading would change under them."""
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    previous = current_generation(index_dir)
+    before = _digests(previous)
+    target = corpus / "001_ffc53ab4c4f31481.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nKhu công nghiệp Đồng Xoài mở rộng.\n", encoding="utf-8")
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nTình hình năm 2024\n\nI. Kết quả\nCây chôm chôm được mùa.\n", encoding="utf-8")
+    (corpus / "004_41c8df0f7ff6743b.txt").unlink()
+    summary = build_index(corpus, index_dir)
+    assert not summary.full and summary.updated == [target.name]
+    assert _inodes(previous) & _inodes(current_generation(index_dir))  # linked, not copied
+    assert _digests(previous) == before
+
+    (index_dir / "CURRENT").write_text(previous.name + "\n")  # a server still on the previous generation
+    assert hits(index_dir, "chôm chôm") == set()
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    index = SearchIndex(index_dir)
+    assert "Đồng Xoài mở rộng" not in index.report("001_ffc53ab4c4f31481")["text"]
+    index.close()
+
+
+def test_files_parsed_by_worker_processes_make_the_same_index(corpus, tmp_path, monkeypatch, engine):
+    (corpus / "empty.txt").write_bytes(b"")  # a file a worker cannot load is skipped with its reason, as here
+    children = {}  # processes running when parsing starts (an engine's writer may have its own)
+
+    def count(run):
+        def hook(stage):
+            if stage == "parse":
+                children[run] = len(multiprocessing.active_children())
+        return hook
+
+    alone = build_index(corpus, tmp_path / "alone", engine=engine, workers=0, hook=count("alone"))
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 2)
+    pooled = build_index(corpus, tmp_path / "pooled", engine=engine, workers=2, hook=count("pooled"))
+    assert children["pooled"] - children["alone"] == 2
+    assert [pooled.added, pooled.skipped, pooled.sections, pooled.citations] == [alone.added, alone.skipped, alone.sections, alone.citations]
+    first, second = current_generation(tmp_path / "alone"), current_generation(tmp_path / "pooled")
+    assert {n: d for n, d in _digests(first).items() if not n.startswith(engine)} == \
+        {n: d for n, d in _digests(second).items() if not n.startswith(engine)} | {"manifest.json": _digests(first)["manifest.json"]}
+    for q in ["Nghị quyết 84/NQ-CP", "đầu tư công", "covid"]:
+        index_a, index_b = SearchIndex(tmp_path / "alone"), SearchIndex(tmp_path / "pooled")
+        ranked = [[(h.report_id, h.section_id, h.score) for h in search(i, SearchRequest(q=q, per_page=100)).hits] for i in (index_a, index_b)]
+        assert ranked[0] == ranked[1], q
+        index_a.close(), index_b.close()
+
+
+def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch, engine):
+    """A file with the size, modification and change times the manifest recorded is not hashed
+    again; one rewritten with its size and modification time put back is (its change time moved)."""
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    hashed = []
+    monkeypatch.setattr(indexing, "file_digest", lambda path: hashed.append(path.name) or ingest.file_digest(path))
+    monkeypatch.setattr(indexing, "RACY_NS", 3600 * 10**9)  # as if the corpus had changed just before the build
+    assert not build_index(corpus, index_dir).changed and len(hashed) == 5  # so it is read again
+    monkeypatch.setattr(indexing, "RACY_NS", 0)  # and now long after
+    hashed.clear()
+    assert not build_index(corpus, index_dir).changed and hashed == []
+
+    target = corpus / "001_ffc53ab4c4f31481.txt"
+    stat, text = target.stat(), target.read_text(encoding="utf-8")
+    target.write_text(text.replace("a", "b", 1), encoding="utf-8")  # the same size
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.utime(corpus / "003_f8c2a2f27f6281a1.txt")  # touched, not changed
+    summary = build_index(corpus, index_dir)
+    assert summary.updated == [target.name] and summary.unchanged == 4
+    assert sorted(hashed) == ["001_ffc53ab4c4f31481.txt", "003_f8c2a2f27f6281a1.txt"]
+
+
 def test_unreadable_and_unsupported_files_are_reported_and_skipped(corpus, tmp_path, engine):
     (corpus / "notes.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a report")
     (corpus / "empty.txt").write_bytes(b"")
@@ -113,6 +195,55 @@ def _build_in_child(corpus, index_dir, ready_path):
             time.sleep(60)
 
     build_index(corpus, index_dir, full=True, hook=pause)
+
+
+def _build_with_workers_in_child(corpus, index_dir, ready_path):
+    """Build by worker processes; when the first report is in, start a process of its own (as
+    an engine's writer may), name them all and pause."""
+
+    def pause(stage):
+        if stage == "document":
+            workers = [p.pid for p in multiprocessing.active_children()]
+            helper = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+            helper.start()
+            Path(ready_path).write_text(json.dumps({"workers": workers, "helper": helper.pid}))
+            time.sleep(60)
+
+    indexing.POOL_MIN_FILES = 1
+    build_index(corpus, index_dir, full=True, hook=pause, workers=2)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def test_a_killed_build_leaves_no_worker_and_no_lock_behind(corpus, tmp_path, engine):
+    """``kill -9`` of a build: its workers exit, and a process it started that lives on does
+    not hold the index lock (forked children inherit it)."""
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(target=_build_with_workers_in_child, args=(corpus, index_dir, ready))
+    child.start()
+    deadline = time.monotonic() + 30
+    while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    named = json.loads(ready.read_text())
+    assert len(named["workers"]) == 2
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    try:
+        deadline = time.monotonic() + 10
+        while any(map(_running, named["workers"])) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_running, named["workers"]))
+        assert _running(named["helper"])
+        assert build_index(corpus, index_dir, full=True, lock_timeout=5).reports == 5
+    finally:
+        os.kill(named["helper"], signal.SIGKILL)
 
 
 @pytest.mark.parametrize("kill_at", ["document"])

@@ -2,11 +2,16 @@
 
 An engine module provides:
 
-* ``create_writer(path, fresh) -> Writer`` with ``delete_report(report_id)``, ``add(document)``,
-  ``commit()`` and ``cancel()`` — documents are the dicts of ``schema.section_documents``;
+* ``prepare(document) -> prepared``: the engine's analysis of one document of
+  ``schema.section_documents``, a pure function of it whose result pickles (the indexer runs it
+  in worker processes, next to parsing);
+* ``create_writer(path, fresh) -> Writer`` with ``delete_report(report_id)``, ``add(prepared)``,
+  ``commit()`` and ``cancel()``;
 * ``open_reader(path) -> Reader`` with ``compile(tree, filters)`` (a ``query`` tree and facet
   filters -> an engine query), ``page(compiled, sort, offset, limit)``, ``matching_docs(compiled)``,
-  ``report_of(doc)``, ``count_reports(docs)``, ``count_facet(facet, docs, aliases)``, ``vocabulary()``, ``correct(word)``,
+  ``report_of(doc)``, ``count_reports(docs)``, ``count_facet(facet, docs, aliases)``,
+  ``top_values(facet, docs, limit, aliases, selected)`` (the first ``limit`` values of
+  ``count_facet``, most reported first, then the ``selected`` ones further down), ``vocabulary()``, ``correct(word)``,
   ``doc_count()`` and ``close()``; it raises ``OSError``/``ValueError`` on a broken index.
 """
 from __future__ import annotations

@@ -7,7 +7,8 @@ Same analysis, same query language, same results as the Whoosh engine, without R
   (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), then
   the whole compounds ("84/nq-cp", "covid-19") that a one-word query looks up; and, as Whoosh's
   ``body_b``/``body_eb``, the body's syllable bigrams ("đầu_tư tư_công"), so that a phrase in the
-  body is term lookups. Each distinct run of text is analyzed once (``_ChunkCache``).
+  body is term lookups. Each distinct run of text is analyzed once (``_ChunkCache``), in
+  ``prepare``, which the indexer runs in its worker processes.
 * **Queries are built as objects** (``Query.term_query``/``phrase_query``/``boolean_query``…),
   never through Tantivy's query parser: what a user typed is never Tantivy syntax. They score as
   Whoosh scores (``_Compiler``): Whoosh's idf, a heading phrase worth the sum of its terms,
@@ -50,7 +51,7 @@ from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
 from ..schema import FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, filter_clause, instrument_term
 from .whoosh_engine import EXACT_BOOST, PROXIMITY_BOOST  # the same weights, kept in one place
 
-__all__ = ["create_writer", "open_reader", "EXACT_BOOST", "LAYOUT_VERSION"]
+__all__ = ["prepare", "create_writer", "open_reader", "EXACT_BOOST", "LAYOUT_VERSION"]
 
 Occur = tantivy.Occur
 Q = tantivy.Query
@@ -60,7 +61,7 @@ LAYOUT_VERSION = 2  # the Tantivy fields below; an index of another layout must 
 LAYOUT_FILE = "searchsvc.json"  # {"version": LAYOUT_VERSION}
 FACETS_FILE = "facets.jsonl"  # line n: the report and facet values of document uid n
 WRITER_HEAP = 256_000_000  # bytes; fewer, larger segments than Tantivy's default 128 MB
-WRITER_THREADS = 1  # with Python analysing on the other core, both sides take about as long; one segment
+WRITER_THREADS = 1  # the indexer's worker processes (parsing, ``prepare``) keep the other cores busy; one segment
 TOKENIZER = "searchsvc_ws"  # tokens come pre-analyzed, separated by single spaces
 BIGRAM_JOIN = "_"  # joins the two syllables of a bigram term ("đầu_tư"): never inside a token
 ROW_SEP = "\x1e"  # joins report id and facet columns in a line of FACETS_FILE (values use MULTI_SEP)
@@ -226,32 +227,13 @@ class Writer:
     def delete_report(self, report_id: str) -> None:
         self._writer.delete_documents_by_term("report_id", report_id)
 
-    def add(self, document: dict) -> None:
+    def add(self, prepared: tuple[dict, str]) -> None:
+        """Number a document of ``prepare`` (its uid is its line of ``facets.jsonl``) and add it."""
+        fields, row = prepared
         uid = self._next_uid
         self._next_uid += 1
-        body, body_f, body_wholes, body_f_wholes = analyze_parts(document["body"])
-        heading, heading_f = analyze(document["heading"])
-        sort_date, report_id, order = document["sort_date"], document["report_id"], f"{document['order']:08d}"
-        fields = {
-            "body": _joined(body, body_wholes), "body_f": _joined(body_f, body_f_wholes),
-            "body_eb": _bigram_text(body), "body_b": _bigram_text(body_f),
-            "heading": _heading(heading), "heading_f": _heading(heading_f),
-            "instruments": _keywords(document["instruments"]),
-            "report_id": report_id,
-            "f_type": _keywords(document["f_type"]),
-            "f_issuer": _keywords(document["f_issuer"]),
-            "f_province": document["f_province"],
-            "f_period": document["f_period"],
-            "f_top": document["f_top"],
-            "year": int(document["year"] or 0),
-            "uid": uid,
-            "sort_old": f"{sort_date}\x01{report_id}\x01{order}",
-            "sort_new": f"{_descending(sort_date)}\x01{report_id}\x01{order}",
-            "hit": json.dumps({name: document.get(name) for name in STORED}, ensure_ascii=False).encode(),
-        }
-        self._writer.add_document(tantivy.Document.from_dict(fields, SCHEMA))
-        row = ROW_SEP.join([report_id, *(document[FACET_COLUMNS[facet]] or "" for facet in FACETS)])
-        self._rows.append(json.dumps(row, ensure_ascii=False))
+        self._writer.add_document(tantivy.Document.from_dict({**fields, "uid": uid}, SCHEMA))
+        self._rows.append(row)
 
     def commit(self) -> None:
         """Commit, then let the merges it started finish, so a reader opened next sees one state."""
@@ -260,8 +242,8 @@ class Writer:
         writer.wait_merging_threads()  # consumes the writer: the index lock is released
         if self._rows:  # a new file, not an append: the previous generation may share this one's files
             temporary = self._rows_path.with_suffix(".tmp")
-            with open(temporary, "wb") as rows:
-                rows.write(self._rows_path.read_bytes())
+            shutil.copyfile(self._rows_path, temporary)  # in the kernel (copy_file_range) where it can
+            with open(temporary, "ab") as rows:
                 rows.write(("\n".join(self._rows) + "\n").encode("utf-8"))
             os.replace(temporary, self._rows_path)
             self._rows = []
@@ -279,6 +261,33 @@ def _line_count(path: Path) -> int:
         return rows.read().count(b"\n")
 
 
+def prepare(document: dict) -> tuple[dict, str]:
+    """A document of ``schema.section_documents`` as ``Writer.add`` takes it: its Tantivy fields
+    but the uid, and its line of ``facets.jsonl``. All the Python analysis happens here, so that
+    the indexer runs it in worker processes, next to parsing (a pure function; the result pickles)."""
+    body, body_f, body_wholes, body_f_wholes = analyze_parts(document["body"])
+    heading, heading_f = analyze(document["heading"])
+    sort_date, report_id, order = document["sort_date"], document["report_id"], f"{document['order']:08d}"
+    fields = {
+        "body": _joined(body, body_wholes), "body_f": _joined(body_f, body_f_wholes),
+        "body_eb": _bigram_text(body), "body_b": _bigram_text(body_f),
+        "heading": _heading(heading), "heading_f": _heading(heading_f),
+        "instruments": _keywords(document["instruments"]),
+        "report_id": report_id,
+        "f_type": _keywords(document["f_type"]),
+        "f_issuer": _keywords(document["f_issuer"]),
+        "f_province": document["f_province"],
+        "f_period": document["f_period"],
+        "f_top": document["f_top"],
+        "year": int(document["year"] or 0),
+        "sort_old": f"{sort_date}\x01{report_id}\x01{order}",
+        "sort_new": f"{_descending(sort_date)}\x01{report_id}\x01{order}",
+        "hit": json.dumps({name: document.get(name) for name in STORED}, ensure_ascii=False).encode(),
+    }
+    row = ROW_SEP.join([report_id, *(document[FACET_COLUMNS[facet]] or "" for facet in FACETS)])
+    return fields, json.dumps(row, ensure_ascii=False)
+
+
 def _keywords(value: str) -> list[str]:
     """Whoosh KEYWORD(commas=True): comma-separated, stripped, empty ones dropped."""
     return [v.strip() for v in (value or "").split(",") if v.strip()]
@@ -292,6 +301,8 @@ def create_writer(path: Path, fresh: bool) -> Writer:
 class Reader:
     """Shared by the threads of a server worker: a Tantivy searcher may run many searches at once
     (each releases the GIL), and the per-document arrays are only read once built."""
+
+    REPORTS_FOR_HITS = 4  # Tantivy lists a report with its hit count for about what it hands over 4 hits for
 
     def __init__(self, path: Path):
         self._index = _open_index(path)
@@ -314,8 +325,14 @@ class Reader:
             with self._loading:
                 if self._arrays is None:
                     arrays = _Arrays.read(self._rows_path)
-                    arrays.live = np.zeros(len(arrays.report_ids), dtype=np.bool_)
-                    arrays.live[self._uids(Q.all_query(), self._num_docs)] = True  # deleted ones stay False
+                    hits = self._searcher.search(Q.all_query(), max(self._num_docs, 1), count=False,
+                                                 order_by_field="uid", order=tantivy.Order.Asc).hits
+                    arrays.live = np.zeros(len(arrays.report_ids), dtype=np.bool_)  # deleted ones stay False
+                    arrays.live[np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))] = True
+                    arrays.count_live()
+                    # one segment whose documents are in uid order: Tantivy's ties come in uid order
+                    arrays.uid_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
+                        np.fromiter((address.doc for _, address in hits), dtype=np.int64, count=len(hits))) > 0))
                     self._arrays = arrays
                     # searching calls report_of once per hit: from now on straight into the list
                     self.report_of = self._arrays.report_ids.__getitem__
@@ -366,15 +383,25 @@ class Reader:
         """The best ``wanted`` hits as (score, address), equal scores in uid order, and the total.
 
         Tantivy breaks ties by segment and document, which merges reorder; so fetch well past the
-        last wanted hit (reports repeat whole sections: ties can run long), all hits if even that
-        ends in a tie, and order the ties by uid, as Whoosh's come in document order.
+        last wanted hit (reports repeat whole sections: ties can run long), eight times as far
+        while that still ends in a tie, and order the ties by uid, as Whoosh's come in document
+        order. Only the hits down to the last one scoring as the last wanted one can be wanted.
+        When Tantivy's own order of documents is that of their uids, its ties are already right.
         """
-        results = self._searcher.search(query, wanted + 1024)
+        if self._load().uid_order:
+            results = self._searcher.search(query, wanted)
+            return results.hits, results.count
+        fetch = wanted + 1024
+        results = self._searcher.search(query, fetch)
         total, hits = results.count, results.hits
-        if len(hits) > wanted and hits[-1][0] == hits[wanted - 1][0]:
-            hits = self._searcher.search(query, max(total, 1), count=False).hits
+        while len(hits) == fetch and hits[-1][0] == hits[wanted - 1][0]:
+            fetch *= 8
+            hits = self._searcher.search(query, fetch, count=False).hits
         if not hits:
             return [], total
+        if len(hits) > wanted:
+            last = hits[wanted - 1][0]
+            hits = hits[: next((i for i in range(wanted, len(hits)) if hits[i][0] != last), len(hits))]
         uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
         ranked = sorted(zip(hits, uids), key=lambda hit: (-hit[0][0], hit[1]))
         return [hit for hit, _ in ranked[:wanted]], total
@@ -384,7 +411,11 @@ class Reader:
 
         Handing hits to Python costs far more than finding them (a 45,000-hit word: 1 ms to
         search, 10 ms to convert), so when most documents match, the others are fetched and
-        the hits are what is left of all live documents.
+        the hits are what is left of all live documents. The hits without one facet's filter
+        are only counted for that facet: for a facet that is the same in every section of a
+        report (province, year, period), the reports that have a hit are enough, and Tantivy
+        lists those for less than it hands over the uids of that many hits (``_reports``); the
+        uids are then fetched only if something else asks for them.
         """
         if not self._num_docs:
             return DocSet(np.zeros(0, dtype=np.int64))
@@ -392,12 +423,26 @@ class Reader:
         total = compiled["totals"].get(excluding)
         if total is None:
             total = compiled["totals"][excluding] = self._searcher.search(query, 1, order_by_field="uid").count
+        arrays = self._load()
+        if excluding is not None and arrays.facets[excluding].per_report \
+                and min(total, self._num_docs - total) > self.REPORTS_FOR_HITS * len(arrays.report_numbers):
+            return DocSet(fetch=lambda: self._hits(query, total), reports=lambda: self._reports(query))
+        return self._hits(query, total)
+
+    def _hits(self, query: tantivy.Query, total: int) -> "DocSet":
+        """The ``total`` hits of ``query``: their uids, or when they are most documents, the
+        uids of the live documents that are not hits (facets are then counted from those)."""
         if 2 * total <= self._num_docs:
             return DocSet(self._uids(query, total))
         outside = self._uids(Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, query)]), self._num_docs - total)
-        live = self._load().live.copy()
-        live[outside] = False
-        return DocSet(np.flatnonzero(live))
+        return DocSet(outside=outside, live=self._load().live)
+
+    def _reports(self, query: tantivy.Query) -> np.ndarray:
+        """The numbers of the reports with a hit of ``query`` (their ids with a hit count, from
+        the term dictionary of ``report_id``: deleted documents are not counted)."""
+        numbers = self._load().report_numbers
+        found = self._searcher.terms_with_prefix("report_id", "", filter_query=query)
+        return np.fromiter((numbers[report_id] for report_id, _ in found), dtype=np.int64, count=len(found))
 
     def _uids(self, query: tantivy.Query, expected: int) -> np.ndarray:
         """The uids of every hit of ``query`` (unscored, in uid order)."""
@@ -412,6 +457,12 @@ class Reader:
     def count_reports(self, docs) -> int:
         """The number of distinct reports among ``docs`` (``len({report_of(d) for d in docs})``)."""
         arrays = self._load()
+        if isinstance(docs, DocSet) and docs.by_report:
+            return len(docs.reports())
+        outside = docs.outside if isinstance(docs, DocSet) else None
+        if outside is not None:  # a report is out when all its live sections are
+            lost = np.bincount(arrays.report_of[outside], minlength=len(arrays.report_live))
+            return int(np.count_nonzero(arrays.report_live > lost))
         reports = arrays.report_of[DocSet.array_of(docs)]
         return int(np.count_nonzero(np.bincount(reports, minlength=1)))
 
@@ -420,19 +471,53 @@ class Reader:
 
         The counter lists values most reported first, then by value (how search shows them), so
         sorting it again costs next to nothing."""
-        column = self._load().facets[facet]
-        pairs = column.pairs_of(DocSet.array_of(docs))
-        if aliases:
-            merged_pair, pair_value, values, rank = column.merged(aliases)
-            pairs = merged_pair[pairs]
-        else:
-            pair_value, values, rank = column.pair_value, column.values, column.rank
-        present = np.zeros(len(pair_value), dtype=np.bool_)
-        present[pairs] = True  # each (value, report) pair once, however many sections hold it
-        counts = np.bincount(pair_value[present], minlength=len(values))
+        counts, values, rank, _ = self._counts(facet, docs, aliases)
         found = np.flatnonzero(counts)
         found = found[np.lexsort((rank[found], -counts[found]))]
         return Counter(dict(zip(map(values.__getitem__, found.tolist()), counts[found].tolist())))
+
+    def top_values(self, facet: str, docs, limit: int | None, aliases: dict[str, str] | None = None,
+                   selected=()) -> list[tuple[str, int]]:
+        """What a search shows of a facet: (value, number of distinct reports among ``docs``) of
+        the ``limit`` values most reported, then by value, followed by the ``selected`` values
+        further down, in the same order; values that no document of ``docs`` holds are left out.
+
+        That is the first ``limit`` items of ``count_facet`` and the selected ones after them,
+        without making Python objects of the thousands of other instruments."""
+        counts, values, rank, numbers = self._counts(facet, docs, aliases)
+        found = np.flatnonzero(counts)
+        if limit is not None and len(found) > limit:  # the values counted at least as the limit-th one
+            least = np.partition(counts[found], len(found) - limit)[len(found) - limit]
+            chosen = [numbers[v] for v in selected if v in numbers and counts[numbers[v]]]
+            found = np.union1d(found[counts[found] >= least], np.array(chosen, dtype=np.int64))
+        found = found[np.lexsort((rank[found], -counts[found]))].tolist()
+        if limit is not None:
+            found = found[:limit] + [n for n in found[limit:] if values[n] in selected]
+        return [(values[n], int(counts[n])) for n in found]
+
+    def _counts(self, facet: str, docs, aliases: dict[str, str] | None):
+        """(value number -> distinct reports among ``docs``, values, their ranks in sorted order,
+        value -> number), ``aliases`` merging values first."""
+        arrays = self._load()
+        column = arrays.facets[facet]
+        if aliases:
+            merged_pair, pair_value, values, rank, numbers, pair_live = column.merged(aliases)
+        else:
+            merged_pair, (pair_value, values, rank, numbers, pair_live) = None, column.unmerged()
+        outside = None
+        if column.per_report and isinstance(docs, DocSet) and docs.by_report:
+            pairs = column.pairs_of(arrays.first_uid[docs.reports()])  # any section stands for its report
+        elif isinstance(docs, DocSet) and docs.outside is not None:
+            pairs, outside = None, column.pairs_of(docs.outside)
+        else:
+            pairs = column.pairs_of(DocSet.array_of(docs))
+        if outside is not None:  # a pair is out when all its live sections are
+            lost = np.bincount(outside if merged_pair is None else merged_pair[outside], minlength=len(pair_value))
+            present = pair_live > lost
+        else:
+            present = np.zeros(len(pair_value), dtype=np.bool_)
+            present[pairs if merged_pair is None else merged_pair[pairs]] = True  # each (value, report) pair once
+        return np.bincount(pair_value[present], minlength=len(values)), values, rank, numbers
 
     # suggestions
     def vocabulary(self) -> dict[str, str]:
@@ -470,12 +555,50 @@ def open_reader(path: Path) -> Reader:
 
 class DocSet:
     """The uids of the hits of a query, as a NumPy array (facets are counted from it at once);
-    iterating gives them as ints, as the engine interface promises."""
+    iterating gives them as ints, as the engine interface promises.
 
-    __slots__ = ("array",)
+    When most documents are hits it is held as the live documents ``outside`` it, from which
+    facets are counted as well. Made with ``fetch`` instead, the uids are fetched on first use;
+    ``reports`` then gives the numbers of the reports with a hit, which is all that counting
+    reports, or values that every section of a report shares, needs (``by_report`` until the
+    uids are fetched)."""
 
-    def __init__(self, array: np.ndarray):
-        self.array = array
+    __slots__ = ("_array", "_outside", "_live", "_fetch", "_reports", "_report_numbers")
+
+    def __init__(self, array: np.ndarray | None = None, *, outside: np.ndarray | None = None,
+                 live: np.ndarray | None = None, fetch=None, reports=None):
+        self._array, self._outside, self._live = array, outside, live
+        self._fetch, self._reports, self._report_numbers = fetch, reports, None
+
+    def _fill(self) -> None:
+        if self._array is None and self._outside is None:
+            fetched = self._fetch()
+            self._array, self._outside, self._live = fetched._array, fetched._outside, fetched._live
+
+    @property
+    def array(self) -> np.ndarray:
+        self._fill()
+        if self._array is None:
+            inside = self._live.copy()
+            inside[self._outside] = False
+            self._array = np.flatnonzero(inside)
+        return self._array
+
+    @property
+    def outside(self) -> np.ndarray | None:
+        """The live documents that are not hits, when the set was made from them (most
+        documents are hits); None otherwise."""
+        self._fill()
+        return self._outside
+
+    @property
+    def by_report(self) -> bool:
+        return self._array is None and self._outside is None and self._reports is not None
+
+    def reports(self) -> np.ndarray:
+        if self._report_numbers is None:
+            self._report_numbers = self._reports()
+        return self._report_numbers
 
     def __len__(self) -> int:
         return len(self.array)
@@ -512,6 +635,9 @@ class _Column:
             self.dense = np.full(len(rows), -1, dtype=np.int64)
             self.dense[lengths == 1] = self.flat
         self._merged: tuple | None = None
+        self._numbers: dict[str, int] | None = None
+        self.per_report = False  # every section of a report has the same value (set by ``_Arrays``)
+        self.pair_live = np.zeros(len(self.pair_value), dtype=np.int64)  # pair -> live sections (set by the reader)
 
     def pairs_of(self, uids: np.ndarray) -> np.ndarray:
         if self.single:
@@ -524,28 +650,58 @@ class _Column:
         before = np.cumsum(lengths) - lengths  # where each document's pairs go in the result
         return self.flat[np.repeat(starts - before, lengths) + np.arange(total)]
 
-    def merged(self, aliases: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-        """(pair -> merged pair, merged pair -> merged value, merged values, their ranks) once
-        ``aliases`` merge values. Worked out once per mapping (the catalogue's, one per index
-        generation)."""
+    def unmerged(self) -> tuple[np.ndarray, list[str], np.ndarray, dict[str, int], np.ndarray]:
+        """(pair -> value, values, their ranks, value -> number, pair -> live sections), as ``merged``."""
+        return self.pair_value, self.values, self.rank, self.numbers, self.pair_live
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """value -> its number (made on first use: only a selected value is ever looked up)."""
+        if self._numbers is None:
+            self._numbers = {value: number for number, value in enumerate(self.values)}
+        return self._numbers
+
+    def merged(self, aliases: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, dict[str, int],
+                                                      np.ndarray]:
+        """(pair -> merged pair, merged pair -> merged value, merged values, their ranks, merged
+        value -> number, merged pair -> live sections) once ``aliases`` merge values. Worked out
+        once per mapping (the catalogue's, one per index generation)."""
         cached = self._merged
         if cached is None or cached[0] is not aliases:
             numbers: dict[str, int] = {}
             target = np.array([numbers.setdefault(aliases.get(v, v), len(numbers)) for v in self.values], dtype=np.int64)
             reports = int(self.pair_report.max()) + 1 if len(self.pair_report) else 1
             codes, merged_pair = np.unique(target[self.pair_value] * reports + self.pair_report, return_inverse=True)
-            cached = self._merged = (aliases, merged_pair.reshape(-1), codes // reports, list(numbers), _ranks(list(numbers)))
+            merged_pair = merged_pair.reshape(-1)
+            merged_live = np.bincount(merged_pair, weights=self.pair_live, minlength=len(codes)).astype(np.int64)
+            cached = self._merged = (aliases, merged_pair, codes // reports, list(numbers), _ranks(list(numbers)), numbers,
+                                     merged_live)
         return cached[1:]
 
 
 class _Arrays:
     """Everything a reader knows per document, read from ``facets.jsonl``."""
 
-    def __init__(self, report_ids: list[str], report_of: np.ndarray, facets: dict[str, _Column]):
+    def __init__(self, report_ids: list[str], report_numbers: dict[str, int], report_of: np.ndarray,
+                 facets: dict[str, _Column]):
         self.report_ids = report_ids  # uid -> report id
+        self.report_numbers = report_numbers  # report id -> report number
         self.report_of = report_of  # uid -> report number
+        self.first_uid = np.unique(report_of, return_index=True)[1]  # report number -> its first uid
         self.facets = facets
         self.live: np.ndarray | None = None  # uid -> not deleted (set by the reader)
+        self.report_live: np.ndarray | None = None  # report number -> live sections (``count_live``)
+        self.uid_order = False  # Tantivy orders documents (and so breaks ties) as their uids (set by the reader)
+        for column in facets.values():
+            column.per_report = column.single and np.array_equal(column.dense, column.dense[self.first_uid[report_of]])
+
+    def count_live(self) -> None:
+        """How many live sections each report and each (value, report) pair has, once ``live``
+        is set: a set of hits given by the documents outside it is counted from those."""
+        uids = np.flatnonzero(self.live)
+        self.report_live = np.bincount(self.report_of[uids], minlength=len(self.first_uid))
+        for column in self.facets.values():
+            column.pair_live = np.bincount(column.pairs_of(uids), minlength=len(column.pair_value))
 
     @classmethod
     def read(cls, path: Path) -> "_Arrays":
@@ -577,7 +733,7 @@ class _Arrays:
                     )
                 uid_pairs[i].append(found)
         facets = {facet: _Column(values[i], pair_numbers[i], uid_pairs[i]) for i, facet in enumerate(FACETS)}
-        return cls(report_ids, np.array(report_numbers, dtype=np.int64), facets)
+        return cls(report_ids, reports, np.array(report_numbers, dtype=np.int64), facets)
 
 
 def _ranks(values: list[str]) -> np.ndarray:

@@ -1,42 +1,89 @@
 """The Whoosh engine (the default): the one module that speaks Whoosh.
 
-Writing: one Whoosh document per section (``schema.section_documents``). Reading: the query tree
-of ``query`` becomes Whoosh queries; facet values are read once per opened index from sortable
-columns into per-document arrays, so facet counts never score or load stored documents.
+Whoosh stores the index: one Whoosh document per section (``schema.section_documents``), with
+postings, field lengths, columns and stored fields in Whoosh's files; the body's terms are
+counted once per section, in the indexer's worker processes (``prepare``).
+
+Searching does not run Whoosh's matchers, which score one posting at a time in Python (tens of
+thousands of hits for a common word). The reader reads each term's postings once into NumPy
+arrays (document numbers and weights, a block at a time, from the W3 codec's block layout:
+whoosh-reloaded is pinned to 2.7.5) and evaluates the query tree over arrays, scoring exactly as
+Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one byte, field boosts
+in the weights), adding scores for AND and OR, breaking ties by document number.
+``tests/test_whoosh_engine.py`` holds the scores to Whoosh's own searcher. Facets are counted over
+per-document arrays (``docsets``), date order over per-document ranks; the page's stored fields
+come from Whoosh, and so does the check of a heading phrase's word positions (headings are short).
 """
 from __future__ import annotations
 
+import math
+import os
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
+from whoosh.util.numeric import byte_to_length
 
-from ..analysis import bigrams, split_compound
+from ..analysis import analyze_text, bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
-from ..schema import FACET_COLUMNS, MULTI_SEP, build_schema, filter_clause, instrument_term
+from ..schema import FACET_COLUMNS, build_schema, filter_clause, instrument_term
+from .docsets import DocSet, FacetTable
 
-__all__ = ["create_writer", "open_reader", "EXACT_BOOST"]
+__all__ = ["prepare", "create_writer", "open_reader", "EXACT_BOOST", "PROXIMITY_BOOST"]
 
 EXACT_BOOST = 10.0  # an accent-exact match outranks any folded-only one (DOMAIN.md "bán" vs "bàn")
 PROXIMITY_BOOST = 6.0  # words of the query standing together ("đầu tư công")
+K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+POSTINGS_BUDGET = 96 << 20  # bytes of term postings kept in memory per opened index
+_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 
 
 # --- writing ----------------------------------------------------------------------------------------
+def prepare(document: dict) -> dict:
+    """The document with its body analyzed once for the four body fields: {term: count} each
+    (``schema.CountedText``); Whoosh stores the text itself. Runs in worker processes."""
+    exact, folded, exact_wholes, folded_wholes = analyze_text(document["body"])
+    return document | {
+        "body": Counter(exact + exact_wholes),
+        "body_f": Counter(folded + folded_wholes),
+        "body_eb": Counter(bigrams(exact)),
+        "body_b": Counter(bigrams(folded)),
+        "_stored_body": document["body"],
+    }
+
+
+class Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics: they serve only Whoosh's own
+    block-skipping scorer, which this engine does not run, and cost a column read per posting
+    when a segment is written (a fifth of a build)."""
+
+    length_stats = False
+
+
 class Writer:
+    """A full build writes one segment per core (Whoosh's ``procs`` with ``multisegment``); an
+    update, a handful of documents, one segment in this process."""
+
     def __init__(self, path: Path, fresh: bool):
         path.mkdir(parents=True, exist_ok=True)
         ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
-        self._writer = ix.writer(limitmb=256)
+        codec = Codec()
+        if fresh and (os.cpu_count() or 1) > 1:
+            self._writer = ix.writer(procs=os.cpu_count(), multisegment=True, limitmb=128, codec=codec,
+                                     subargs={"codec": codec, "limitmb": 128})
+        else:
+            self._writer = ix.writer(limitmb=256, codec=codec)
 
     def delete_report(self, report_id: str) -> None:
         self._writer.delete_by_term("report_id", report_id)
 
-    def add(self, document: dict) -> None:
-        self._writer.add_document(**document, body_b=document["body"], body_eb=document["body"])
+    def add(self, prepared: dict) -> None:
+        self._writer.add_document(**prepared)
 
     def commit(self) -> None:
         self._writer.commit()
@@ -52,22 +99,28 @@ def create_writer(path: Path, fresh: bool) -> Writer:
 # --- reading ----------------------------------------------------------------------------------------
 class Reader:
     """Shared by the threads of a server worker. A Whoosh searcher is not: its matchers seek and
-    read one shared postings file, so two threads searching at once read each other's blocks
-    (zlib and unpickling errors, wrong counts). Each thread gets its own searcher of the same
-    segments (the same document numbers), opened on its first use."""
+    read one shared postings file, so two threads reading postings at once read each other's
+    blocks. Each thread gets its own searcher of the same segments (the same document numbers),
+    opened on its first use; what is read into arrays is shared."""
 
     def __init__(self, path: Path):
         self._ix = whoosh_index.open_dir(str(path))
+        self._schema = self._ix.schema
         self._local = threading.local()
         self._searchers: list = []
-        self._searchers_lock = threading.Lock()
+        self._lock = threading.Lock()
         reader = self._searcher.reader()
-        self._columns = {}
-        empty = reader.doc_count_all() == 0
-        for facet, column in FACET_COLUMNS.items():
-            values = [] if empty else _as_text(reader.column_reader(column))
-            self._columns[facet] = [tuple(v.split(MULTI_SEP)) if v else () for v in values]
-        self._report_of = [] if empty else _as_text(reader.column_reader("report_id"))
+        self._n = reader.doc_count_all()
+        self._live = np.ones(self._n, dtype=np.bool_)
+        for leaf, offset in _leaves(reader):
+            for doc in leaf.deleted_docs_set:
+                self._live[offset + doc] = False
+        self._table = FacetTable.from_columns(
+            _column(reader, "report_id", self._n), {f: _column(reader, c, self._n) for f, c in FACET_COLUMNS.items()})
+        self.report_of = self._table.report_ids.__getitem__
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings_bytes = 0
+        self._arrays: dict[str, np.ndarray] = {}  # field lengths, years, date ranks: read on first use
         self._vocabulary: dict[str, str] | None = None
 
     @property
@@ -75,80 +128,148 @@ class Reader:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
             searcher = self._local.searcher = self._ix.searcher()
-            with self._searchers_lock:
+            with self._lock:
                 self._searchers.append(searcher)
         return searcher
 
     def close(self) -> None:
-        with self._searchers_lock:
+        with self._lock:
             searchers, self._searchers = self._searchers, []
         for searcher in searchers:
             searcher.close()
 
     def doc_count(self) -> int:
-        return self._searcher.doc_count()
+        return int(self._live.sum())
+
+    # per-document arrays
+    def _array(self, name: str) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None:
+            array = self._arrays[name] = self._read_array(name)
+        return array
+
+    def _read_array(self, name: str) -> np.ndarray:
+        reader = self._searcher.reader()
+        if name.startswith("length:"):  # the field length Whoosh's BM25F divides by (one byte each)
+            field = name.partition(":")[2]
+            codes = np.zeros(self._n, dtype=np.uint8)
+            for leaf, offset in _leaves(reader):
+                lengths = f"_{field}_len"
+                if leaf._perdoc.has_column(lengths):
+                    column = leaf._perdoc.column_reader(lengths, LENGTHS_COLUMN)
+                    codes[offset : offset + leaf.doc_count_all()] = np.frombuffer(bytes(column.load()), dtype=np.uint8)
+            return _BYTE_LENGTHS[codes]
+        if name == "year":
+            return np.array([int(v or 0) for v in _column(reader, "year", self._n, raw=True)], dtype=np.int64)
+        # date order ("oldest"/"newest"): Whoosh's (sort_date, report_id, order), then document number
+        dates = _codes(_column(reader, "sort_date", self._n))
+        reports = _codes(_column(reader, "report_id", self._n))
+        order = np.array([int(v or 0) for v in _column(reader, "order", self._n, raw=True)], dtype=np.int64)
+        first = -dates if name == "newest" else dates
+        ranks = np.empty(self._n, dtype=np.int64)
+        ranks[np.lexsort((np.arange(self._n), order, reports, first))] = np.arange(self._n)
+        return ranks
+
+    def _term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, score of each) of one term, as Whoosh's BM25F scores it, read once."""
+        key = (field, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        docs, weights = self._read_postings(field, text)
+        reader = self._searcher.reader()
+        if self._schema[field].scorable and len(docs):
+            idf = math.log(self._n / (reader.doc_frequency(field, text) + 1)) + 1
+            average = reader.field_length(field) / (self._n or 1) or 1
+            lengths = self._array(f"length:{field}")[docs]
+            scores = idf * weights * (K1 + 1) / (weights + K1 * (1 - B + B * lengths / average))
+        else:
+            scores = weights
+        found = (docs, scores)
+        with self._lock:
+            self._postings[key] = found
+            self._postings_bytes += docs.nbytes + scores.nbytes
+            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
+                _, (old_docs, old_scores) = self._postings.popitem(last=False)
+                self._postings_bytes -= old_docs.nbytes + old_scores.nbytes
+        return found
+
+    def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers and weights of a term, block by block, deleted documents left out.
+        (Whoosh's matchers give them one at a time; its W3 codec keeps each block of up to 128
+        postings as a pickled tuple of id deltas and a tuple or array of weights.)"""
+        ids, weights = [], []
+        for leaf, offset in _leaves(self._searcher.reader()):
+            if (field, text) not in leaf:
+                continue
+            matcher = leaf.postings(field, text)
+            matcher = getattr(matcher, "child", matcher)  # deletions filter: the live mask does it
+            while matcher.is_active():
+                if matcher._data is None:
+                    matcher._read_data()
+                ids.append(np.cumsum(np.array(matcher._data[0], dtype=np.int64)) + offset)
+                matcher._read_weights()
+                weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                matcher._next_block()
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        docs, weights = np.concatenate(ids), np.concatenate(weights)
+        live = self._live[docs]
+        return (docs, weights) if live.all() else (docs[live], weights[live])
 
     # queries
     def compile(self, tree, filters: dict[str, list[str]]) -> dict:
-        """The scored query, the same without its optional nearness boosts (what decides which
-        documents match), and one query per facet filter, kept apart for disjunctive facets."""
+        """The query and each facet filter as (matching documents as a mask, scores), kept apart
+        for disjunctive facets. Optional nearness clauses only change scores."""
         return {
-            "scored": _translate(tree),
-            "match": _translate(tree, boosts=False),
-            "filters": {f: filter_query(f, v) for f, v in filters.items() if v},
-            "docs": {},  # document sets computed once per search (see _docs)
+            "query": _Evaluator(self).node(tree),
+            "filters": {f: _Evaluator(self).filter(f, v) for f, v in filters.items() if v},
         }
 
-    def _docs(self, compiled: dict, part: str) -> set[int]:
-        """The documents of the match query ("match") or of one filter, each evaluated once."""
-        cache = compiled["docs"]
-        if part not in cache:
-            query = compiled["match"] if part == "match" else compiled["filters"][part]
-            cache[part] = set(self._searcher.docs_for_query(query))
-        return cache[part]
+    def _mask(self, compiled: dict, excluding: str | None = None) -> np.ndarray:
+        mask = compiled["query"][0]
+        for facet, (filter_mask, _) in compiled["filters"].items():
+            if facet != excluding:
+                mask = mask & filter_mask
+        return mask
 
     def page(self, compiled: dict, sort: str, offset: int, limit: int):
         """(doc, score, stored fields) of one page, and the total number of hits."""
-        parts = [compiled["scored"], *compiled["filters"].values()]
-        query = wq.And(parts) if len(parts) > 1 else parts[0]
+        docs = self.matching_docs(compiled).array
+        wanted = offset + limit
         if sort == "relevance":
-            results = self._searcher.search(query, limit=offset + limit)
+            scores = compiled["query"][1] + sum((s for _, s in compiled["filters"].values()), np.zeros(self._n))
+            order = _best(docs, scores[docs], wanted)
         else:
-            order = sorting.MultiFacet([
-                sorting.FieldFacet("sort_date", reverse=sort == "newest"),
-                sorting.FieldFacet("report_id"),
-                sorting.FieldFacet("order"),
-            ])
-            results = self._searcher.search(query, limit=offset + limit, sortedby=order)
-        scored = sort == "relevance"
-        page = [(hit.docnum, hit.score if scored else 0.0, hit.fields()) for hit in results[offset : offset + limit]]
-        return page, len(self.matching_docs(compiled))  # the count from the set, not a second run
+            ranks = self._array(sort)[docs]
+            chosen = np.argpartition(ranks, wanted - 1)[:wanted] if len(docs) > wanted else np.arange(len(docs))
+            order = chosen[np.argsort(ranks[chosen])]
+            scores = np.zeros(self._n)
+        searcher = self._searcher
+        page = [(int(doc), float(scores[doc]), searcher.stored_fields(int(doc))) for doc in docs[order][offset:wanted]]
+        return page, len(docs)
 
-    def matching_docs(self, compiled: dict, excluding: str | None = None) -> set[int]:
-        """Documents matching the query and every filter but ``excluding``: the query's set
-        intersected with each filter's set, so a facet count never re-runs the query."""
-        docs = self._docs(compiled, "match")
-        for facet in compiled["filters"]:
-            if facet != excluding:
-                docs = docs & self._docs(compiled, facet)
-        return docs
+    def matching_docs(self, compiled: dict, excluding: str | None = None) -> DocSet:
+        """Documents matching the query and every filter but ``excluding``."""
+        key = ("docs", excluding)
+        if key not in compiled:
+            compiled[key] = DocSet(np.flatnonzero(self._mask(compiled, excluding)))
+        return compiled[key]
 
     def count_reports(self, docs) -> int:
-        """The number of distinct reports among ``docs``."""
-        return len({self._report_of[doc] for doc in docs})
-
-    def report_of(self, doc: int) -> str:
-        return self._report_of[doc]
+        return self._table.count_reports(docs)
 
     def count_facet(self, facet: str, docs, aliases: dict[str, str] | None = None) -> Counter:
-        """value -> number of distinct reports among ``docs``; ``aliases`` merge values first."""
-        column, reports = self._columns[facet], self._report_of
-        aliases = aliases or {}
-        seen: dict[str, set[str]] = defaultdict(set)
-        for doc in docs:
-            for value in column[doc]:
-                seen[aliases.get(value, value)].add(reports[doc])
-        return Counter({value: len(ids) for value, ids in seen.items()})
+        """value -> number of distinct reports among ``docs`` (most first, then by value);
+        ``aliases`` merge values first."""
+        return self._table.count_facet(facet, docs, aliases)
+
+    def top_values(self, facet: str, docs, limit: int | None, aliases: dict[str, str] | None = None,
+                   selected=()) -> list[tuple[str, int]]:
+        """The first ``limit`` values of ``count_facet`` and the ``selected`` ones further down."""
+        return self._table.top_values(facet, docs, limit, aliases, selected)
 
     # suggestions
     def vocabulary(self) -> dict[str, str]:
@@ -177,77 +298,157 @@ def open_reader(path: Path) -> Reader:
     return Reader(path)
 
 
-def _as_text(values) -> list[str]:
-    return [v.decode("utf-8") if isinstance(v, bytes) else ("" if v is None else str(v)) for v in values]
+def _leaves(reader) -> list:
+    """(segment reader, first document number) of each segment."""
+    return reader.leaf_readers() if reader.doc_count_all() else []
 
 
-# --- the query tree in Whoosh ------------------------------------------------------------------------
-def _translate(node, boosts: bool = True) -> wq.Query:
-    """The Whoosh query of a query-tree node; ``boosts=False`` leaves out the optional nearness
-    clauses, which change scores but never which documents match."""
-    if node is None:
-        return wq.Every()
-    if isinstance(node, Word):
-        return _word_query(node.text)
-    if isinstance(node, Phrase):
-        return _phrase_query(node.words)
-    if isinstance(node, Instrument):
-        return _instrument_query(node)
-    if isinstance(node, Filter):
-        return filter_query(node.field, [node.value])
-    if isinstance(node, Not):
-        return wq.Not(_translate(node.item, boosts))
-    if isinstance(node, Or):
-        return wq.Or([_translate(i, boosts) for i in node.items])
-    if isinstance(node, And):
-        required = [_translate(i, boosts) for i in node.items]
-        query = wq.And(required) if len(required) > 1 else required[0]
-        words = [i.text for i in node.items if isinstance(i, Word)]
-        if boosts and len(words) > 1:  # nearness of the words ranks higher
-            return wq.AndMaybe(query, _phrase_query(tuple(words), slop=2, boost=PROXIMITY_BOOST))
-        return query
-    raise TypeError(f"unknown query node {node!r}")
+def _column(reader, name: str, count: int, raw: bool = False) -> list:
+    """The values of a sortable column for every document: text (read a segment at a time,
+    the column's bytes at once), or numbers as Whoosh gives them (``raw``)."""
+    if not count:
+        return []
+    if raw:
+        return list(reader.column_reader(name))
+    values: list[str] = []
+    for leaf, _ in _leaves(reader):
+        column = leaf.column_reader(name, translate=False)
+        starts, lengths = column._offsets, column._lengths  # Whoosh's VarBytesColumn reader
+        size = (starts[-1] + lengths[-1]) if len(starts) else 0
+        data = column._dbfile.get(column._basepos, size) if size else b""
+        values += [data[s : s + n].decode("utf-8") for s, n in zip(starts, lengths)]
+    return values
 
 
-def _word_query(word: str) -> wq.Query:
-    """A word matches its folded form in heading and body; typed with accents, an exact match
-    counts ``EXACT_BOOST`` times more. A compound ("Covid-19") is matched whole."""
-    folded = fold(word)
-    parts = [wq.Term("body_f", folded), wq.Term("heading_f", folded)]
-    if has_diacritics(word):
-        exact = exact_form(word)
-        parts += [wq.Term("body", exact, boost=EXACT_BOOST), wq.Term("heading", exact, boost=EXACT_BOOST)]
-    return wq.Or(parts)
+def _codes(values: list[str]) -> np.ndarray:
+    """Each value's place among the distinct values in sorted order."""
+    distinct = sorted(set(values))
+    number = {v: i for i, v in enumerate(distinct)}
+    return np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values))
 
 
-def _phrase_query(words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> wq.Query:
-    """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
-    short heading, a positional phrase (``slop`` words apart at most)."""
-    parts = [p for w in words for p in split_compound(w)]
-    if len(parts) == 1:
-        return _word_query(parts[0])
-
-    def body(field: str, forms: list[str], weight: float) -> wq.Query:
-        return wq.And([wq.Term(field, b, boost=weight) for b in bigrams(forms)])
-
-    folded = [fold(p) for p in parts]
-    options = [body("body_b", folded, boost), wq.Phrase("heading_f", folded, slop=slop, boost=boost)]
-    if any(has_diacritics(w) for w in words):
-        exact = [exact_form(p) for p in parts]
-        options += [body("body_eb", exact, boost * EXACT_BOOST), wq.Phrase("heading", exact, slop=slop, boost=boost * EXACT_BOOST)]
-    return wq.Or(options)
+def _best(docs: np.ndarray, scores: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions in ``docs`` of the ``wanted`` best scores, best first, ties in document order
+    (as Whoosh's collector keeps them)."""
+    if len(docs) > wanted:
+        threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(len(docs))
+    return candidates[np.lexsort((docs[candidates], -scores[candidates]))][:wanted]
 
 
-def _instrument_query(node: Instrument) -> wq.Query:
-    if node.canonical:
-        return wq.Term("instruments", instrument_term(node.canonical, node.year))
-    return wq.Term("instruments", f"{fold(node.type)}#{node.number}")
+# --- the query tree over arrays ----------------------------------------------------------------------
+class _Evaluator:
+    """Query-tree nodes as (mask of matching documents, score of each), scored as Whoosh scores
+    the same queries: a term by BM25F, a boost multiplies, OR and AND add up their parts' scores
+    where they match, a filter on a keyword field scores its weight (1), a year range and a
+    negation score 1."""
 
+    def __init__(self, reader: Reader):
+        self.reader = reader
+        self.n = reader._n
 
-def filter_query(facet: str, values: list[str]) -> wq.Query:
-    """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
-    options = []
-    for value in values:
-        field, term = filter_clause(facet, value)
-        options.append(wq.NumericRange(field, *term) if field == "year" else wq.Term(field, term))
-    return options[0] if len(options) == 1 else wq.Or(options)
+    def empty(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(self.n, dtype=np.bool_), np.zeros(self.n)
+
+    def constant(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return mask, mask.astype(np.float64)
+
+    def term(self, field: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        docs, scores = self.reader._term(field, text)
+        mask, score = self.empty()
+        mask[docs] = True
+        score[docs] = scores * boost if boost != 1.0 else scores
+        return mask, score
+
+    def any_of(self, parts: list) -> tuple[np.ndarray, np.ndarray]:
+        mask, score = self.empty()
+        for part_mask, part_score in parts:
+            mask |= part_mask
+            score += part_score
+        return mask, score
+
+    def all_of(self, parts: list) -> tuple[np.ndarray, np.ndarray]:
+        mask, score = parts[0][0].copy(), parts[0][1].copy()
+        for part_mask, part_score in parts[1:]:
+            mask &= part_mask
+            score += part_score
+        return mask, np.where(mask, score, 0.0)
+
+    def node(self, node, boosts: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        if node is None:
+            return self.constant(self.reader._live.copy())
+        if isinstance(node, Word):
+            return self.word(node.text)
+        if isinstance(node, Phrase):
+            return self.phrase(node.words)
+        if isinstance(node, Instrument):
+            if node.canonical:
+                return self.term("instruments", instrument_term(node.canonical, node.year))
+            return self.term("instruments", f"{fold(node.type)}#{node.number}")
+        if isinstance(node, Filter):
+            return self.filter(node.field, [node.value])
+        if isinstance(node, Not):
+            return self.constant(self.reader._live & ~self.node(node.item, boosts)[0])
+        if isinstance(node, Or):
+            return self.any_of([self.node(i, boosts) for i in node.items])
+        if isinstance(node, And):
+            mask, score = self.all_of([self.node(i, boosts) for i in node.items])
+            words = [i.text for i in node.items if isinstance(i, Word)]
+            if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh's AndMaybe)
+                near_mask, near_score = self.phrase(tuple(words), slop=2, boost=PROXIMITY_BOOST)
+                score += np.where(mask & near_mask, near_score, 0.0)
+            return mask, score
+        raise TypeError(f"unknown query node {node!r}")
+
+    def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """A word matches its folded form in heading and body; typed with accents, an exact match
+        counts ``EXACT_BOOST`` times more. A compound ("Covid-19") is matched whole."""
+        folded = fold(word)
+        parts = [self.term("body_f", folded), self.term("heading_f", folded)]
+        if has_diacritics(word):
+            exact = exact_form(word)
+            parts += [self.term("body", exact, EXACT_BOOST), self.term("heading", exact, EXACT_BOOST)]
+        return self.any_of(parts)
+
+    def phrase(self, words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
+        short heading, Whoosh's positional phrase (``slop`` words apart at most), scored as
+        Whoosh scores it: the sum of its terms' scores where it occurs."""
+        parts = [p for w in words for p in split_compound(w)]
+        if len(parts) == 1:
+            return self.word(parts[0])
+        folded = [fold(p) for p in parts]
+        options = [self.body(folded, "body_b", boost), self.heading(folded, "heading_f", slop, boost)]
+        if any(has_diacritics(w) for w in words):
+            exact = [exact_form(p) for p in parts]
+            options += [self.body(exact, "body_eb", boost * EXACT_BOOST), self.heading(exact, "heading", slop, boost * EXACT_BOOST)]
+        return self.any_of(options)
+
+    def body(self, forms: list[str], field: str, boost: float):
+        return self.all_of([self.term(field, bigram, boost) for bigram in bigrams(forms)])
+
+    def heading(self, terms: list[str], field: str, slop: int, boost: float):
+        mask, score = self.all_of([self.term(field, term, boost) for term in terms])
+        if mask.any():  # only then ask Whoosh where the words stand together
+            found = self.reader._searcher.docs_for_query(wq.Phrase(field, terms, slop=slop))
+            where = np.zeros(self.n, dtype=np.bool_)
+            where[np.fromiter(found, dtype=np.int64)] = True
+            mask &= where
+            score = np.where(mask, score, 0.0)
+        return mask, score
+
+    def filter(self, facet: str, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
+        options = []
+        for value in values:
+            field, term = filter_clause(facet, value)
+            if field == "year":
+                years = self.reader._array("year")
+                low, high = term
+                options.append(self.constant(self.reader._live & (years >= (low if low is not None else -1 << 62))
+                                             & (years <= (high if high is not None else 1 << 62))))
+            else:
+                options.append(self.term(field, term))
+        return options[0] if len(options) == 1 else self.any_of(options)
