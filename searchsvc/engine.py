@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class SearchIndex:
     def __init__(self, index_dir: str | os.PathLike):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
+        self._loading = threading.Lock()  # parsing citations.json, apart from switching generations
         self._generation: Generation | None = None
         self._stamp: tuple | None = None
         self.refresh()
@@ -75,17 +77,22 @@ class SearchIndex:
         engine = manifest.get("engine", "whoosh")
         # What every page reads beside the engine is checked now, not on the first request that
         # needs it: a half-deleted generation is refused at start with the way to rebuild it.
+        # citations.json is checked against the size and CRC-32 its manifest records (a
+        # fraction of parsing it) and parsed when first needed: a search needs only the keys.
         try:
-            citations = json.loads((path / "citations.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+            data = (path / "citations.json").read_bytes()
+        except OSError as error:
             raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu citations.json. {hint} --full") from error
-        if not isinstance(citations, dict) or not (path / "reports").is_dir():
+        if manifest.get("citations_file") != {"bytes": len(data), "crc32": zlib.crc32(data)}:
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng: citations.json không khớp manifest.json. {hint} --full")
+        if not (path / "reports").is_dir():
             raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu thư mục reports/. {hint} --full")
         try:
             reader = get_engine(engine).open_reader(path / engine)
         except Exception as error:  # any engine failure to open means a broken index on disk
             raise IndexUnavailable(f"Không mở được chỉ mục {path}: {error}. {hint} --full") from error
-        return Generation(path.name, path, engine, reader, manifest, {"citations": citations})
+        reports = {entry["report_id"]: entry for entry in manifest["files"].values()}
+        return Generation(path.name, path, engine, reader, manifest, {"reports": reports})
 
     @property
     def generation(self) -> Generation:
@@ -101,29 +108,54 @@ class SearchIndex:
             self._generation.reader.close()
 
     # --- data beside the engine ----------------------------------------------------------------------
-    def citations(self) -> dict[str, list[dict]]:
-        """{report_id: [citation records]} of the live generation (loaded when it was opened)."""
-        return self.generation.cache["citations"]
+    def citations(self, generation: Generation | None = None) -> dict[str, list[dict]]:
+        """{report_id: [citation records]} of a generation, the live one by default (parsed once)."""
+        generation = generation or self.generation
+        if "citations" not in generation.cache:
+            with self._loading:
+                if "citations" not in generation.cache:
+                    path = generation.path / "citations.json"
+                    try:
+                        generation.cache["citations"] = json.loads(path.read_bytes())
+                    except (OSError, ValueError) as error:
+                        raise IndexUnavailable(
+                            f"Chỉ mục {generation.path} bị hỏng: không đọc được citations.json. "
+                            f"Hãy chạy: searchsvc index --index {self.index_dir} --full"
+                        ) from error
+        return generation.cache["citations"]
 
     def catalogue(self, generation: Generation | None = None) -> Catalogue:
         """The instrument catalogue of a generation, the live one by default (built once each)."""
         generation = generation or self.generation
         if "catalogue" not in generation.cache:
-            generation.cache["catalogue"] = build_catalogue(generation.cache["citations"])
+            generation.cache["catalogue"] = build_catalogue(self.citations(generation))
         return generation.cache["catalogue"]
 
     def aliases(self, generation: Generation | None = None) -> dict[str, str]:
-        """The catalogue's aliases (undated key -> dated key), without building the catalogue."""
+        """The catalogue's aliases (undated key -> dated key), from the instrument keys the
+        manifest lists per report: a search needs no more of the catalogue."""
         generation = generation or self.generation
         if "aliases" not in generation.cache:
-            catalogue = generation.cache.get("catalogue")
-            generation.cache["aliases"] = catalogue.aliases if catalogue else instrument_aliases(generation.cache["citations"])
+            keys = {key for entry in generation.cache["reports"].values() for key in entry["instruments"]}
+            generation.cache["aliases"] = instrument_aliases(keys)
         return generation.cache["aliases"]
+
+    def counts(self, generation: Generation | None = None) -> dict[str, int]:
+        """Reports, citations and catalogued instruments (undated mentions counted with their dated
+        instrument), from the manifest: what a health check shows without parsing citations.json."""
+        generation = generation or self.generation
+        entries = generation.cache["reports"].values()
+        keys = {key for entry in entries for key in entry["instruments"]}
+        return {
+            "reports": len(generation.cache["reports"]),
+            "citations": sum(entry["citations"] for entry in entries),
+            "instruments": len(keys) - len(self.aliases(generation)),
+        }
 
     def report(self, report_id: str) -> dict | None:
         """The parsed report (``Report.to_dict(with_text=True)``), or None for an unknown id."""
         generation = self.generation  # once: the id list and the file of the same generation
-        if report_id not in generation.cache["citations"]:
+        if report_id not in generation.cache["reports"]:
             return None
         path = generation.path / "reports" / f"{report_id}.json"
         try:
@@ -135,7 +167,7 @@ class SearchIndex:
             ) from error
 
     def report_ids(self) -> list[str]:
-        return sorted(self.citations())
+        return sorted(self.generation.cache["reports"])
 
     def original_file(self, report_id: str) -> Path | None:
         """The corpus file a report came from, if it is still there."""

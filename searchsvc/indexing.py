@@ -32,7 +32,6 @@ import re
 import shutil
 import signal
 import sys
-import threading
 import time
 import zlib
 from collections import deque
@@ -47,6 +46,7 @@ from typing import Callable, Iterator
 from .engines import DEFAULT_ENGINE, get_engine
 from .ingest import corpus_files, file_digest, is_supported, read_report, report_id_of
 from .loaders import LoadError
+from .processes import exit_with_parent
 from .schema import SCHEMA_VERSION, catalogue_records, section_documents
 
 __all__ = [
@@ -386,13 +386,7 @@ def _start_worker() -> None:
     """In a worker: Ctrl-C is for the indexing run, which stops its workers itself; and a worker
     whose indexing run is gone (``kill -9``) exits rather than wait for tasks forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    exit_with_parent()
 
 
 @contextmanager

@@ -281,9 +281,10 @@ def _aliases(keys: Iterable[str], dated_keys: dict[str, list[str]]) -> dict[str,
     return dict(sorted(aliases.items()))
 
 
-def instrument_aliases(citations: Mapping[str, list[dict]]) -> dict[str, str]:
-    """The catalogue's ``aliases`` alone, without building its entries (what a search needs)."""
-    keys = {record["key"] for records in citations.values() for record in records}
+def instrument_aliases(keys: Iterable[str]) -> dict[str, str]:
+    """The catalogue's ``aliases`` from the instrument keys alone, without building its entries
+    (what a search needs)."""
+    keys = set(keys)
     return _aliases(keys, _dated_keys(keys))
 
 

@@ -287,3 +287,9 @@ def test_health(client, spec, seed_index_dir):
     data = check(spec, "/healthz", client.get("/healthz"))
     assert data["generation"] == (seed_index_dir / "CURRENT").read_text().strip()
     assert data["reports"] == 5 and data["citations"] > 0 and data["instruments"] > 0
+    # counted from the manifest, they agree with the catalogue built from citations.json
+    from searchsvc.engine import SearchIndex
+
+    index = SearchIndex(seed_index_dir)
+    assert data["citations"] == sum(map(len, index.citations().values()))
+    assert data["instruments"] == len(index.catalogue())

@@ -132,13 +132,5 @@ def openapi_document():
 @bp.get("/healthz")
 def health():
     index = get_index()
-    citations = index.citations()
-    return jsonify(
-        {
-            "status": "ok",
-            "generation": index.generation.name,
-            "reports": len(citations),
-            "citations": sum(len(records) for records in citations.values()),
-            "instruments": len(get_catalogue()),
-        }
-    )
+    generation = index.generation
+    return jsonify({"status": "ok", "generation": generation.name, **index.counts(generation)})

@@ -26,10 +26,12 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
 from ..analysis import analyze_text, bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
+from ..processes import exit_with_parent
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
 from ..schema import FACET_COLUMNS, build_schema, filter_clause, instrument_term
 from .docsets import DocSet, FacetTable
@@ -65,6 +67,24 @@ class Codec(W3Codec):
     length_stats = False
 
 
+class _SubWriter(SubWriterTask):
+    """One of Whoosh's sub-writer processes, which ends with the indexing run (``kill -9``)."""
+
+    def run(self):
+        exit_with_parent()
+        super().run()
+
+
+class _MpWriter(MpWriter):
+    """Whoosh's multiprocessing writer, with sub-writers that end with the indexing run."""
+
+    def _new_task(self):
+        task = _SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
 class Writer:
     """A full build writes one segment per core (Whoosh's ``procs`` with ``multisegment``); an
     update, a handful of documents, one segment in this process."""
@@ -74,7 +94,7 @@ class Writer:
         ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
         codec = Codec()
         if fresh and (os.cpu_count() or 1) > 1:
-            self._writer = ix.writer(procs=os.cpu_count(), multisegment=True, limitmb=128, codec=codec,
+            self._writer = _MpWriter(ix, procs=os.cpu_count(), multisegment=True, limitmb=128, codec=codec,
                                      subargs={"codec": codec, "limitmb": 128})
         else:
             self._writer = ix.writer(limitmb=256, codec=codec)
