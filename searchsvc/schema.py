@@ -15,15 +15,17 @@ from whoosh.system import pack_uint
 
 from .analysis import EXACT, EXACT_BIGRAMS, FOLDED, FOLDED_BIGRAMS
 from .models import Citation, Report, Section
-from .normalize import fold
+from .normalize import exact_form, fold, has_diacritics
 from .query import instrument_value, year_bounds
 
 # footnote lines a sentence may run across ("… ngày\n⁽⁸⁾ Nghị quyết về …\n04/02/2020"): not part of it
 NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\d{1,3}\])[^\n]*$")
 
-__all__ = ["SCHEMA_VERSION", "build_schema", "section_documents", "catalogue_records", "filter_clause", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
+__all__ = ["SCHEMA_VERSION", "EXACT_BOOST", "PROXIMITY_BOOST", "build_schema", "word_terms", "section_documents", "catalogue_records", "filter_clause", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
 
 SCHEMA_VERSION = 6
+EXACT_BOOST = 10.0  # an accent-exact match outranks any folded-only one (DOMAIN.md "bán" vs "bàn")
+PROXIMITY_BOOST = 6.0  # words of the query standing together ("đầu tư công")
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
 HEADING_BOOST = 2.0
 
@@ -113,6 +115,22 @@ def filter_clause(facet: str, value: str) -> tuple[str, object]:
     if facet in ("type", "issuer"):
         return f"f_{facet}", fold(value).replace(" ", "_")
     return {"section": "f_top"}.get(facet, f"f_{facet}"), fold(value)
+
+
+def word_terms(word: str) -> list[tuple[str, str, float]]:
+    """The (field, term, boost) a query word is looked up as, by both engines: its folded form in
+    body and heading; typed with accents, its exact form too, worth ``EXACT_BOOST`` times more. A
+    compound ("Covid-19") is looked up whole.
+
+    >>> word_terms("Hoà")
+    [('body_f', 'hoa', 1.0), ('heading_f', 'hoa', 1.0), ('body', 'hòa', 10.0), ('heading', 'hòa', 10.0)]
+    """
+    folded = fold(word)
+    terms = [("body_f", folded, 1.0), ("heading_f", folded, 1.0)]
+    if has_diacritics(word):
+        exact = exact_form(word)
+        terms += [("body", exact, EXACT_BOOST), ("heading", exact, EXACT_BOOST)]
+    return terms
 
 
 def instrument_term(canonical: str, year: int | None) -> str:

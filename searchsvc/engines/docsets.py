@@ -18,13 +18,51 @@ FACETS = tuple(FACET_COLUMNS)
 
 
 class DocSet:
-    """Document numbers, ascending, as a NumPy array (facets are counted from it at once);
-    iterating gives them as ints, as the engine interface promises."""
+    """The documents (numbers, or Tantivy uids) of the hits of a query, as a NumPy array (facets are counted from it at once);
+    iterating gives them as ints, as the engine interface promises.
 
-    __slots__ = ("array",)
+    When most documents are hits it is held as the live documents ``outside`` it, from which
+    facets are counted as well. Made with ``fetch`` instead, the uids are fetched on first use;
+    ``reports`` then gives the numbers of the reports with a hit, which is all that counting
+    reports, or values that every section of a report shares, needs (``by_report`` until the
+    uids are fetched)."""
 
-    def __init__(self, array: np.ndarray):
-        self.array = array
+    __slots__ = ("_array", "_outside", "_live", "_fetch", "_reports", "_report_numbers")
+
+    def __init__(self, array: np.ndarray | None = None, *, outside: np.ndarray | None = None,
+                 live: np.ndarray | None = None, fetch=None, reports=None):
+        self._array, self._outside, self._live = array, outside, live
+        self._fetch, self._reports, self._report_numbers = fetch, reports, None
+
+    def _fill(self) -> None:
+        if self._array is None and self._outside is None:
+            fetched = self._fetch()
+            self._array, self._outside, self._live = fetched._array, fetched._outside, fetched._live
+
+    @property
+    def array(self) -> np.ndarray:
+        self._fill()
+        if self._array is None:
+            inside = self._live.copy()
+            inside[self._outside] = False
+            self._array = np.flatnonzero(inside)
+        return self._array
+
+    @property
+    def outside(self) -> np.ndarray | None:
+        """The live documents that are not hits, when the set was made from them (most
+        documents are hits); None otherwise."""
+        self._fill()
+        return self._outside
+
+    @property
+    def by_report(self) -> bool:
+        return self._array is None and self._outside is None and self._reports is not None
+
+    def reports(self) -> np.ndarray:
+        if self._report_numbers is None:
+            self._report_numbers = self._reports()
+        return self._report_numbers
 
     def __len__(self) -> int:
         return len(self.array)
@@ -32,8 +70,8 @@ class DocSet:
     def __iter__(self):
         return iter(self.array.tolist())
 
-    def __contains__(self, doc) -> bool:
-        return bool(np.any(self.array == doc))
+    def __contains__(self, uid) -> bool:
+        return bool(np.any(self.array == uid))
 
     @staticmethod
     def array_of(docs) -> np.ndarray:

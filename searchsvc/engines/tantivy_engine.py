@@ -7,7 +7,7 @@ Same analysis, same query language, same results as the Whoosh engine, without R
   (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), then
   the whole compounds ("84/nq-cp", "covid-19") that a one-word query looks up; and, as Whoosh's
   ``body_b``/``body_eb``, the body's syllable bigrams ("đầu_tư tư_công"), so that a phrase in the
-  body is term lookups. Each distinct run of text is analyzed once (``_ChunkCache``), in
+  body is term lookups. Each distinct run of text is analyzed once (``analysis.analyze_text``), in
   ``prepare``, which the indexer runs in its worker processes.
 * **Queries are built as objects** (``Query.term_query``/``phrase_query``/``boolean_query``…),
   never through Tantivy's query parser: what a user typed is never Tantivy syntax. They score as
@@ -45,13 +45,14 @@ from pathlib import Path
 import numpy as np
 import tantivy
 
-from ..analysis import split_compound
-from ..normalize import TOKEN_RE, exact_form, fold, has_diacritics
+from ..analysis import analyze_text, split_compound
+from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
-from ..schema import FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, filter_clause, instrument_term
-from .whoosh_engine import EXACT_BOOST, PROXIMITY_BOOST  # the same weights, kept in one place
+from ..schema import (EXACT_BOOST, FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, PROXIMITY_BOOST, filter_clause, instrument_term,
+                      word_terms)
+from .docsets import DocSet, _ranges, _ranks
 
-__all__ = ["prepare", "create_writer", "open_reader", "EXACT_BOOST", "LAYOUT_VERSION"]
+__all__ = ["prepare", "create_writer", "open_reader", "LAYOUT_VERSION"]
 
 Occur = tantivy.Occur
 Q = tantivy.Query
@@ -106,51 +107,15 @@ def _check_layout(path: Path) -> None:
 
 
 # --- analysis ---------------------------------------------------------------------------------------
-class _ChunkCache(dict):
-    """A run of text between spaces -> its tokens: exact parts, folded parts, exact wholes, folded wholes.
-
-    "(84/NQ-CP)," -> ("84 nq cp", "84 nq cp", "84/nq-cp", "84/nq-cp"); "Hoà," -> ("hòa", "hoa", "", "");
-    "–" -> ("", "", "", ""). Splitting at spaces first is safe: a token (``TOKEN_RE``) never holds
-    one; and the same few thousand runs keep coming back, so each is analyzed once.
-    """
-
-    LIMIT = 200_000  # distinct runs kept (2,000 reports hold about 50,000, some 20 MB); then start over
-
-    def __missing__(self, chunk: str) -> tuple[str, str, str, str]:
-        parts, wholes = [], []
-        for token in TOKEN_RE.findall(chunk):
-            pieces = split_compound(token)
-            parts.extend(pieces)
-            if len(pieces) > 1:
-                wholes.append(token)
-        value = (
-            " ".join(map(exact_form, parts)), " ".join(map(fold, parts)),
-            " ".join(map(exact_form, wholes)), " ".join(map(fold, wholes)),
-        )
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[chunk] = value
-        return value
-
-
-_CHUNKS = _ChunkCache()
-_EXACT, _FOLDED, _EXACT_WHOLES, _FOLDED_WHOLES = (itemgetter(i) for i in range(4))
-
-
 def analyze_parts(text: str | None) -> tuple[str, str, str, str]:
-    """(exact parts, folded parts, exact wholes, folded wholes) of a text, each space-joined.
+    """(exact parts, folded parts, exact wholes, folded wholes) of a text (``analysis.analyze_text``),
+    each space-joined.
 
     >>> analyze_parts("Nghị quyết 84/NQ-CP, hoà")
     ('nghị quyết 84 nq cp hòa', 'nghi quyet 84 nq cp hoa', '84/nq-cp', '84/nq-cp')
     """
-    analyzed = list(map(_CHUNKS.__getitem__, (text or "").split()))
-    wholes = any(map(_EXACT_WHOLES, analyzed))
-    return (
-        " ".join(filter(None, map(_EXACT, analyzed))),
-        " ".join(filter(None, map(_FOLDED, analyzed))),
-        " ".join(filter(None, map(_EXACT_WHOLES, analyzed))) if wholes else "",
-        " ".join(filter(None, map(_FOLDED_WHOLES, analyzed))) if wholes else "",
-    )
+    exact, folded, exact_wholes, folded_wholes = analyze_text(text)
+    return " ".join(exact), " ".join(folded), " ".join(exact_wholes), " ".join(folded_wholes)
 
 
 def analyze(text: str | None) -> tuple[str, str]:
@@ -553,67 +518,6 @@ def open_reader(path: Path) -> Reader:
     return Reader(path)
 
 
-class DocSet:
-    """The uids of the hits of a query, as a NumPy array (facets are counted from it at once);
-    iterating gives them as ints, as the engine interface promises.
-
-    When most documents are hits it is held as the live documents ``outside`` it, from which
-    facets are counted as well. Made with ``fetch`` instead, the uids are fetched on first use;
-    ``reports`` then gives the numbers of the reports with a hit, which is all that counting
-    reports, or values that every section of a report shares, needs (``by_report`` until the
-    uids are fetched)."""
-
-    __slots__ = ("_array", "_outside", "_live", "_fetch", "_reports", "_report_numbers")
-
-    def __init__(self, array: np.ndarray | None = None, *, outside: np.ndarray | None = None,
-                 live: np.ndarray | None = None, fetch=None, reports=None):
-        self._array, self._outside, self._live = array, outside, live
-        self._fetch, self._reports, self._report_numbers = fetch, reports, None
-
-    def _fill(self) -> None:
-        if self._array is None and self._outside is None:
-            fetched = self._fetch()
-            self._array, self._outside, self._live = fetched._array, fetched._outside, fetched._live
-
-    @property
-    def array(self) -> np.ndarray:
-        self._fill()
-        if self._array is None:
-            inside = self._live.copy()
-            inside[self._outside] = False
-            self._array = np.flatnonzero(inside)
-        return self._array
-
-    @property
-    def outside(self) -> np.ndarray | None:
-        """The live documents that are not hits, when the set was made from them (most
-        documents are hits); None otherwise."""
-        self._fill()
-        return self._outside
-
-    @property
-    def by_report(self) -> bool:
-        return self._array is None and self._outside is None and self._reports is not None
-
-    def reports(self) -> np.ndarray:
-        if self._report_numbers is None:
-            self._report_numbers = self._reports()
-        return self._report_numbers
-
-    def __len__(self) -> int:
-        return len(self.array)
-
-    def __iter__(self):
-        return iter(self.array.tolist())
-
-    def __contains__(self, uid) -> bool:
-        return bool(np.any(self.array == uid))
-
-    @staticmethod
-    def array_of(docs) -> np.ndarray:
-        return docs.array if isinstance(docs, DocSet) else np.fromiter(docs, dtype=np.int64)
-
-
 class _Column:
     """One facet over all documents, as (value, report) pairs numbered 0…P-1.
 
@@ -643,12 +547,7 @@ class _Column:
         if self.single:
             pairs = self.dense[uids]
             return pairs[pairs >= 0]
-        starts, lengths = self.start[uids], self.start[uids + 1] - self.start[uids]
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(0, dtype=np.int64)
-        before = np.cumsum(lengths) - lengths  # where each document's pairs go in the result
-        return self.flat[np.repeat(starts - before, lengths) + np.arange(total)]
+        return self.flat[_ranges(self.start[uids], self.start[uids + 1] - self.start[uids])]
 
     def unmerged(self) -> tuple[np.ndarray, list[str], np.ndarray, dict[str, int], np.ndarray]:
         """(pair -> value, values, their ranks, value -> number, pair -> live sections), as ``merged``."""
@@ -734,13 +633,6 @@ class _Arrays:
                 uid_pairs[i].append(found)
         facets = {facet: _Column(values[i], pair_numbers[i], uid_pairs[i]) for i, facet in enumerate(FACETS)}
         return cls(report_ids, reports, np.array(report_numbers, dtype=np.int64), facets)
-
-
-def _ranks(values: list[str]) -> np.ndarray:
-    """value number -> its place among the values in sorted order."""
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
-    return ranks
 
 
 def _number(numbers: dict[str, int], values: list[str], value: str) -> int:
@@ -830,14 +722,7 @@ class _Compiler:
         raise TypeError(f"unknown query node {node!r}")
 
     def word(self, word: str) -> tantivy.Query:
-        """A word matches its folded form in heading and body; typed with accents, an exact match
-        counts ``EXACT_BOOST`` times more. A compound ("Covid-19") is matched whole."""
-        folded = fold(word)
-        parts = [self.term("body_f", folded), self.term("heading_f", folded)]
-        if has_diacritics(word):
-            exact = exact_form(word)
-            parts += [self.term("body", exact, EXACT_BOOST), self.term("heading", exact, EXACT_BOOST)]
-        return _any_of(parts)
+        return _any_of([self.term(field, term, boost) for field, term, boost in word_terms(word)])
 
     def phrase(self, words: tuple[str, ...], slop: int = 0, boost: float = 1.0) -> tantivy.Query:
         """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the

@@ -12,7 +12,7 @@ Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one 
 in the weights), adding scores for AND and OR, breaking ties by document number.
 ``tests/test_whoosh_engine.py`` holds the scores to Whoosh's own searcher. Facets are counted over
 per-document arrays (``docsets``), date order over per-document ranks; the page's stored fields
-come from Whoosh, and so does the check of a heading phrase's word positions (headings are short).
+come from Whoosh.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
+from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
@@ -33,15 +33,13 @@ from ..analysis import analyze_text, bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..processes import exit_with_parent
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
-from ..schema import FACET_COLUMNS, build_schema, filter_clause, instrument_term
+from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, build_schema, filter_clause, instrument_term, word_terms
 from .docsets import DocSet, FacetTable
 
-__all__ = ["prepare", "create_writer", "open_reader", "EXACT_BOOST", "PROXIMITY_BOOST"]
+__all__ = ["prepare", "create_writer", "open_reader"]
 
-EXACT_BOOST = 10.0  # an accent-exact match outranks any folded-only one (DOMAIN.md "bán" vs "bàn")
-PROXIMITY_BOOST = 6.0  # words of the query standing together ("đầu tư công")
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
-POSTINGS_BUDGET = 96 << 20  # bytes of term postings kept in memory per opened index
+POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 
 
@@ -124,7 +122,9 @@ class Reader:
     opened on its first use; what is read into arrays is shared."""
 
     def __init__(self, path: Path):
-        self._ix = whoosh_index.open_dir(str(path))
+        # read, not memory-mapped: what a search touches once is read into arrays and kept (or
+        # not) by this reader, instead of staying mapped into every server worker
+        self._ix = FileStorage(str(path), supports_mmap=False).open_index()
         self._schema = self._ix.schema
         self._local = threading.local()
         self._searchers: list = []
@@ -138,7 +138,7 @@ class Reader:
         self._table = FacetTable.from_columns(
             _column(reader, "report_id", self._n), {f: _column(reader, c, self._n) for f, c in FACET_COLUMNS.items()})
         self.report_of = self._table.report_ids.__getitem__
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
         self._arrays: dict[str, np.ndarray] = {}  # field lengths, years, date ranks: read on first use
         self._vocabulary: dict[str, str] | None = None
@@ -194,10 +194,10 @@ class Reader:
         """(documents, score of each) of one term, as Whoosh's BM25F scores it, read once."""
         key = (field, text)
         with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
+            cached = self._postings.get(key)
+            if cached is not None:
                 self._postings.move_to_end(key)
-                return found
+                return cached[0]
         docs, weights = self._read_postings(field, text)
         reader = self._searcher.reader()
         if self._schema[field].scorable and len(docs):
@@ -207,14 +207,41 @@ class Reader:
             scores = idf * weights * (K1 + 1) / (weights + K1 * (1 - B + B * lengths / average))
         else:
             scores = weights
-        found = (docs, scores)
+        self._keep(key, (docs, scores), docs.nbytes + scores.nbytes)
+        return docs, scores
+
+    def _positions(self, field: str, text: str) -> dict[int, tuple[int, ...]]:
+        """Document -> positions of a term in a field with positions (the headings), read once."""
+        key = (field, text, "positions")
         with self._lock:
-            self._postings[key] = found
-            self._postings_bytes += docs.nbytes + scores.nbytes
-            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
-                _, (old_docs, old_scores) = self._postings.popitem(last=False)
-                self._postings_bytes -= old_docs.nbytes + old_scores.nbytes
+            cached = self._postings.get(key)
+            if cached is not None:
+                self._postings.move_to_end(key)
+                return cached[0]
+        decode = self._schema[field].format.decode_positions
+        found = {}
+        for leaf, offset in _leaves(self._searcher.reader()):
+            if (field, text) not in leaf:
+                continue
+            matcher = leaf.postings(field, text)
+            matcher = getattr(matcher, "child", matcher)
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_values()
+                for doc, value in zip(matcher._ids, matcher._values):
+                    found[doc + offset] = tuple(decode(value))
+                matcher._next_block()
+        self._keep(key, found, 120 * len(found))
         return found
+
+    def _keep(self, key: tuple, value, size: int) -> None:
+        """Cache what was read of a term, within ``POSTINGS_BUDGET`` bytes (least recently used go)."""
+        with self._lock:
+            self._postings[key] = (value, size)
+            self._postings_bytes += size
+            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
+                _, (_, old_size) = self._postings.popitem(last=False)
+                self._postings_bytes -= old_size
 
     def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term, block by block, deleted documents left out.
@@ -347,6 +374,21 @@ def _codes(values: list[str]) -> np.ndarray:
     return np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values))
 
 
+def _in_sequence(positions: list[tuple[int, ...]], slop: int) -> bool:
+    """Whether the words stand in order, each 1 to ``slop`` positions after the one before
+    (Whoosh's phrase: an ordered ``SpanNear2`` with ``mindist=1``), given each word's positions.
+
+    >>> _in_sequence([(0, 5), (6,), (8,)], 2), _in_sequence([(0, 5), (6,), (8,)], 1)
+    (True, False)
+    """
+    ends = set(positions[0])
+    for following in positions[1:]:
+        ends = {p for p in following if any(1 <= p - end <= slop for end in ends)}
+        if not ends:
+            return False
+    return True
+
+
 def _best(docs: np.ndarray, scores: np.ndarray, wanted: int) -> np.ndarray:
     """Positions in ``docs`` of the ``wanted`` best scores, best first, ties in document order
     (as Whoosh's collector keeps them)."""
@@ -423,14 +465,7 @@ class _Evaluator:
         raise TypeError(f"unknown query node {node!r}")
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """A word matches its folded form in heading and body; typed with accents, an exact match
-        counts ``EXACT_BOOST`` times more. A compound ("Covid-19") is matched whole."""
-        folded = fold(word)
-        parts = [self.term("body_f", folded), self.term("heading_f", folded)]
-        if has_diacritics(word):
-            exact = exact_form(word)
-            parts += [self.term("body", exact, EXACT_BOOST), self.term("heading", exact, EXACT_BOOST)]
-        return self.any_of(parts)
+        return self.any_of([self.term(field, term, boost) for field, term, boost in word_terms(word)])
 
     def phrase(self, words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
@@ -451,12 +486,12 @@ class _Evaluator:
 
     def heading(self, terms: list[str], field: str, slop: int, boost: float):
         mask, score = self.all_of([self.term(field, term, boost) for term in terms])
-        if mask.any():  # only then ask Whoosh where the words stand together
-            found = self.reader._searcher.docs_for_query(wq.Phrase(field, terms, slop=slop))
-            where = np.zeros(self.n, dtype=np.bool_)
-            where[np.fromiter(found, dtype=np.int64)] = True
-            mask &= where
-            score = np.where(mask, score, 0.0)
+        candidates = np.flatnonzero(mask)
+        if len(candidates):  # only there, where the words stand (Whoosh's phrase: ordered, ``slop`` apart)
+            positions = [self.reader._positions(field, term) for term in terms]
+            apart = [doc for doc in candidates.tolist() if not _in_sequence([p[doc] for p in positions], slop)]
+            mask[apart] = False
+            score[apart] = 0.0
         return mask, score
 
     def filter(self, facet: str, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
