@@ -340,7 +340,7 @@ def render(rows: list[Row]) -> str:
             "of its page (what the web page does); HTTP: sequential `GET /api/search` against `searchsvc serve` "
             "(\"–\": not measured); open+1st query: a fresh process opening the index and answering one query, "
             "import excluded; build: full build, corpus MB per wall second and per CPU second of the bench process "
-            "(only its own CPU: work done in child processes, such as Whoosh's writer processes, is not counted); "
+            "and its finished child processes (parsing workers, Whoosh's writer processes); "
             "bench RSS: peak of the bench process (build, searches, incremental update); load: 1-minute load "
             f"average at the start and end of the run{' on ' + '/'.join(map(str, cpus)) + ' CPUs' if cpus else ''} (wall times include "
             "waiting for a CPU; the CPU column does not).", ""]

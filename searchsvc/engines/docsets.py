@@ -124,11 +124,7 @@ class FacetColumn:
         generation)."""
         cached = self._merged
         if cached is None or cached[0] is not aliases:
-            numbers: dict[str, int] = {}
-            target = np.array([numbers.setdefault(aliases.get(v, v), len(numbers)) for v in self.values], dtype=np.int64)
-            reports = int(self.pair_report.max()) + 1 if len(self.pair_report) else 1
-            codes, merged_pair = np.unique(target[self.pair_value] * reports + self.pair_report, return_inverse=True)
-            cached = self._merged = (aliases, merged_pair.reshape(-1), codes // reports, list(numbers), _ranks(list(numbers)))
+            cached = self._merged = (aliases, *merge_pairs(self.values, self.pair_value, self.pair_report, aliases)[:4])
         return cached[1:]
 
     def counts(self, docs: np.ndarray, aliases: dict[str, str] | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -195,6 +191,16 @@ class FacetTable:
     def top_values(self, facet: str, docs, limit: int | None, aliases: dict[str, str] | None = None,
                    selected=()) -> list[tuple[str, int]]:
         return self.facets[facet].top(DocSet.array_of(docs), limit, aliases, selected)
+
+
+def merge_pairs(values: list[str], pair_value: np.ndarray, pair_report: np.ndarray, aliases: dict[str, str]):
+    """(value, report) pairs once ``aliases`` merge values: (pair -> merged pair, merged pair ->
+    merged value, merged values, their ranks, merged value -> number)."""
+    numbers: dict[str, int] = {}
+    target = np.array([numbers.setdefault(aliases.get(v, v), len(numbers)) for v in values], dtype=np.int64)
+    reports = int(pair_report.max()) + 1 if len(pair_report) else 1
+    codes, merged_pair = np.unique(target[pair_value] * reports + pair_report, return_inverse=True)
+    return merged_pair.reshape(-1), codes // reports, list(numbers), _ranks(list(numbers)), numbers
 
 
 def _ranks(values: list[str]) -> np.ndarray:

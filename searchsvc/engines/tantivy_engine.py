@@ -50,7 +50,7 @@ from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
 from ..schema import (EXACT_BOOST, FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, PROXIMITY_BOOST, filter_clause, instrument_term,
                       word_terms)
-from .docsets import DocSet, _ranges, _ranks
+from .docsets import DocSet, _ranges, _ranks, merge_pairs
 
 __all__ = ["prepare", "create_writer", "open_reader", "LAYOUT_VERSION"]
 
@@ -567,14 +567,9 @@ class _Column:
         once per mapping (the catalogue's, one per index generation)."""
         cached = self._merged
         if cached is None or cached[0] is not aliases:
-            numbers: dict[str, int] = {}
-            target = np.array([numbers.setdefault(aliases.get(v, v), len(numbers)) for v in self.values], dtype=np.int64)
-            reports = int(self.pair_report.max()) + 1 if len(self.pair_report) else 1
-            codes, merged_pair = np.unique(target[self.pair_value] * reports + self.pair_report, return_inverse=True)
-            merged_pair = merged_pair.reshape(-1)
-            merged_live = np.bincount(merged_pair, weights=self.pair_live, minlength=len(codes)).astype(np.int64)
-            cached = self._merged = (aliases, merged_pair, codes // reports, list(numbers), _ranks(list(numbers)), numbers,
-                                     merged_live)
+            merged_pair, merged_value, values, ranks, numbers = merge_pairs(self.values, self.pair_value, self.pair_report, aliases)
+            merged_live = np.bincount(merged_pair, weights=self.pair_live, minlength=len(merged_value)).astype(np.int64)
+            cached = self._merged = (aliases, merged_pair, merged_value, values, ranks, numbers, merged_live)
         return cached[1:]
 
 
