@@ -120,7 +120,9 @@ def task(label: str, total: int | None = None, unit: str = "tệp") -> Iterator[
     if on_terminal:
         from tqdm import tqdm
 
-        current._bar = tqdm(total=total, unit=f" {unit}", desc=label, file=sys.stderr, leave=False, dynamic_ncols=True,
+        sized = _columns() > 0  # a terminal that says its width (not always so: a bare pseudo-terminal)
+        current._bar = tqdm(total=total, unit=f" {unit}", desc=label, file=sys.stderr, leave=False,
+                            dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
                             bar_format=None if total is not None else "{desc}: đang chạy, đã {elapsed}")
         refresh, interval = current._bar.refresh, BAR_REFRESH
     else:
@@ -140,6 +142,13 @@ def task(label: str, total: int | None = None, unit: str = "tệp") -> Iterator[
             current._bar.close()
         else:
             _write(current.line(finished=True) if finished else f"{current.line()} — dừng lại")
+
+
+def _columns() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 0
 
 
 def _tick(stop: threading.Event, interval: float, refresh) -> None:
