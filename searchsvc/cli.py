@@ -198,8 +198,9 @@ def cmd_serve(args) -> int:
         return serve(index_dir=args.index, corpus=args.corpus, host=args.host, port=args.port, workers=args.workers)
     except IndexBusy as error:  # building the first index while another run holds the lock
         return _fail(str(error))
-    except OSError as error:
-        return _fail(f"Không lập được chỉ mục vào {args.index}: {error.strerror or error}.")
+    except OSError as error:  # building the first index: an unwritable folder, a full disk
+        where = f" ({error.filename})" if error.filename else ""
+        return _fail(f"Không khởi động được máy chủ: {error.strerror or error}{where}.")
 
 
 def _serve_problem(args) -> str | None:
