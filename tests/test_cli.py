@@ -255,3 +255,32 @@ def test_index_progress_on_a_terminal_is_a_bar(tmp_path):
     assert child.returncode == 0 and f"Báo cáo: {len(SEEDS)}" in child.stdout
     assert "Lập chỉ mục:   0%|" in text and f"0/{len(SEEDS)}" in text  # tqdm's bar as it starts
     assert "Ghi chỉ mục (gộp các phân đoạn): đang chạy, đã 00:00" in text
+
+
+def test_serve_announces_once_listening_and_serves_the_installed_web_app(seed_index_dir):
+    """The checks pass on a free port; the server starts, answers, and stops on SIGTERM."""
+    import time
+    import urllib.request
+
+    with socket.socket() as finder:
+        finder.bind(("127.0.0.1", 0))
+        port = finder.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "searchsvc.cli", "serve", "--index", str(seed_index_dir), "--port", str(port),
+                               "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120  # a hang guard only
+        while True:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=covid", timeout=10) as answer:
+                    data = json.loads(answer.read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert data["total"] > 0
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    assert err.startswith(f"Đang phục vụ tại http://127.0.0.1:{port}/ (1 tiến trình)\n")
+    assert "Traceback" not in err
