@@ -31,12 +31,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searchsvc import settings
+from searchsvc.htmlpage import html_to_text
 from searchsvc.legacy import decode_bytes, repair_text, vietnamese_score
+from searchsvc.ocr import OcrUnavailable, needs_ocr, ocr_pages
+from searchsvc.officedoc import DocUnavailable, doc_to_text
 from searchsvc.normalize import clean_text, looks_unaccented
 
 __all__ = ["load_text", "LoadedText", "LoadError", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".doc", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # A .docx is a ZIP; refuse one that would expand to more than this many times the size limit.
 _DOCX_EXPANSION = 20
@@ -68,11 +72,15 @@ def load_text(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES) -> Loade
         shown = suffix or "(no extension)"
         raise LoadError(f"unsupported file type {shown}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     data = _read_bytes(path, max_bytes)
-    loader = {".txt": _load_txt, ".docx": _load_docx, ".pdf": _load_pdf}[suffix]
+    loader = {
+        ".txt": _load_txt, ".docx": _load_docx, ".pdf": _load_pdf, ".doc": _load_doc, ".html": _load_html, ".htm": _load_html,
+    }[suffix]
     try:
         loaded = loader(data, max_bytes)
     except LoadError:
         raise
+    except (DocUnavailable, OcrUnavailable) as exc:  # a missing tool: the reason names the install command
+        raise LoadError(str(exc)) from None
     except Exception as exc:  # the contract: a broken file is a LoadError, whatever the library raised
         raise LoadError(f"could not read {suffix} file ({type(exc).__name__}: {exc})") from exc
     if not loaded.text.strip():
@@ -139,6 +147,23 @@ def _note_text_quality(text: str, warnings: list[str]) -> None:
         return  # plenty of non-ASCII letters: accented for sure (and looks_unaccented is slow)
     if looks_unaccented(text):
         warnings.append("text has no diacritics (Vietnamese typed without accents)")
+
+
+# --- .doc and .html ----------------------------------------------------------------------------
+def _load_doc(data: bytes, max_bytes: int) -> LoadedText:
+    warnings: list[str] = []
+    text, _kind = _repair(doc_to_text(data), warnings)
+    finished = _finish(text)
+    _note_text_quality(finished, warnings)
+    return LoadedText(finished, "doc", None, {}, warnings)
+
+
+def _load_html(data: bytes, max_bytes: int) -> LoadedText:
+    warnings: list[str] = []
+    text, _kind = _repair(html_to_text(data), warnings)
+    finished = _finish(text)
+    _note_text_quality(finished, warnings)
+    return LoadedText(finished, "html", None, {}, warnings)
 
 
 # --- .txt ------------------------------------------------------------------------------------
@@ -510,6 +535,7 @@ def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
         warnings.append("encrypted PDF opened without a password")
 
     pages: list[list[str]] = []
+    scanned: list[int] = []
     for number, page in enumerate(reader.pages, 1):
         try:
             raw = page.extract_text() or ""
@@ -517,6 +543,13 @@ def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
             warnings.append(f"page {number}: text could not be extracted ({exc})")
             raw = ""
         pages.append([line for line in map(_pdf_line, raw.split("\n")) if line])
+        if needs_ocr(raw, _has_image(page)):
+            scanned.append(number)
+    if scanned:
+        recognised = ocr_pages(data, scanned, settings.get("ocr_cache") or None)
+        for number in scanned:
+            pages[number - 1] = [line for line in map(_pdf_line, recognised[number].split("\n")) if line]
+        warnings.append(f"page(s) {_ranges(scanned)} read by OCR (scanned, no usable text layer)")
     empty = [number for number, lines in enumerate(pages, 1) if not lines]
     if len(empty) == len(pages):
         raise LoadError("PDF has no text layer (scanned images; needs OCR)")
@@ -528,6 +561,13 @@ def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
     finished = _finish(text)
     _note_text_quality(finished, warnings)
     return LoadedText(finished, "pdf", None, {}, warnings)
+
+
+def _has_image(page) -> bool:
+    try:
+        return len(page.images) > 0
+    except Exception:  # pypdf raises several types for damaged resources; then there is nothing to OCR
+        return False
 
 
 def _pdf_line(line: str) -> str:

@@ -416,7 +416,7 @@ def test_missing_file_and_directory(tmp_path):
 
 
 def test_interface_constants():
-    assert SUPPORTED_SUFFIXES == (".txt", ".docx", ".pdf")
+    assert SUPPORTED_SUFFIXES == (".txt", ".docx", ".pdf", ".doc", ".html", ".htm")
     assert MAX_FILE_BYTES == 50 * 1024 * 1024
     assert issubclass(LoadError, Exception)
 
