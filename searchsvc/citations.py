@@ -35,6 +35,7 @@ from .patterns import (
 __all__ = ["extract_citations", "implied_issuer", "LineIndex"]
 
 _NEWLINE = re.compile("\n")
+_JOINED = {".": ".{}", "(": "({})"}  # how a part is written after its separator; "-" otherwise
 _KNOWN_CODES = frozenset(fold(code) for code in [*TYPE_ABBREVIATIONS, *ISSUER_CODES])
 _LOOKBEHIND = 60  # characters searched before a symbol for its type word
 
@@ -107,6 +108,7 @@ def _parts(match: re.Match[str], text: str) -> list[tuple[str, str, int]]:
     start = match.start("codes")
     for part in SYMBOL_PART.finditer(text, start, match.end("codes")):
         join, code = (part.group("join") or "").strip(), part.group("code")
+        join = "(" if join.startswith("(") else join
         if not (_known(code) or _written_as_code(code)):
             break
         out.append((join, code, part.end()))
@@ -135,7 +137,7 @@ def read_symbol(match: re.Match[str], text: str) -> SymbolReading | None:
     # a "/" after the first part belongs to another reference: stop there
     cut = next((i for i, join in enumerate(joins[1:], 1) if join == "/"), len(codes))
     codes, joins, end = codes[:cut], joins[:cut], parts[cut - 1][2]
-    symbol = codes[0] + "".join(("." if join == "." else "-") + code for join, code in zip(joins[1:], codes[1:]))
+    symbol = codes[0] + "".join(_JOINED.get(join, "-{}").format(code) for join, code in zip(joins[1:], codes[1:]))
     canonical = f"{number}/{symbol}"
     if len(codes) == 1 and re.fullmatch(r"(?:QH|UBTVQH)\d{1,2}", first):  # 82/2019/QH14
         return SymbolReading("Luật", number, first, canonical, first, end)
@@ -168,11 +170,12 @@ def _stated_issuer(folded: str, pos: int) -> tuple[str | None, int]:
     return ISSUER_NAMES[re.sub(r"\s+", " ", match.group("issuer_name"))], match.end()
 
 
-# "Ngày 10/11/2025, Sở Nội vụ đã ban hành Công văn số 2775/…": the date opens the clause.
+# "Ngày 10/11/2025, Sở Nội vụ đã ban hành Công văn số 2775/…", "Đến ngày 03/12/2025, Sở Nội vụ có
+# Công văn số 3331/…": the date opens the clause and a verb of issuing leads to the mention.
 _CLAUSE_DATE = re.compile(
-    r"(?:^|(?<=[.;:,\n]))[ \t\n]*(?:[-+][ \t]*)?ngay[ \t]+"
+    r"(?:^|(?<=[.;:,\n]))[ \t\n]*(?:[-+][ \t]*)?(?:[^\W\d_]+[ \t]+){0,3}ngay[ \t\n]+"
     r"(?:(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>(?:19|20)\d\d)|(?P<d2>\d{1,2})[ \t]+thang[ \t]+(?P<m2>\d{1,2})[ \t]+nam[ \t]+(?P<y2>(?:19|20)\d\d))"
-    r",[^.;:]{0,80}$"
+    r"[ \t]*,?[^.;:]{0,60}?(?:ban[ \t]+hanh|co|thong[ \t]+qua|ky|gui)[ \t]+$"
 )
 _CLAUSE_LOOKBEHIND = 120
 

@@ -229,7 +229,9 @@ TYPE_BEFORE_RE = re.compile(rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)}){T
 LIST_GLUE_RE = re.compile(rf"(?:{MARKER})?(?:{GAP}[,;]{GAP}|{GAP}\s(?:va|hoac)\s{GAP})")
 
 DATE = rf"""
-[ \t]*(?:{MARKER})?[ \t]*,?[ \t]*(?:\n[ \t]*)?
+[ \t]*(?:{MARKER})?
+(?:[ \t]+(?:{CODE}[ \t]+)?\d{{1,4}}(?=[ \t]*,?[ \t]*ngay))?  # a unit's number after the symbol: "192/KH-ĐKT 557 ngày"
+[ \t]*,?[ \t]*(?:\n[ \t]*)?
 ngay{LINE_BREAK}
 (?:
     (?P<d1>\d{{1,2}})[ \t]*(?P<s>[/.-])[ \t]*(?P<m1>\d{{1,2}})[ \t]*(?P=s)[ \t]*(?P<y1>{YEAR})
