@@ -36,6 +36,7 @@ from searchsvc.htmlpage import html_to_text
 from searchsvc.legacy import decode_bytes, repair_text, vietnamese_score
 from searchsvc.ocr import OcrUnavailable, needs_ocr, ocr_pages
 from searchsvc.officedoc import DocUnavailable, doc_to_text
+from searchsvc.pdfstamp import fill_from_stamp
 from searchsvc.normalize import clean_text, looks_unaccented
 
 __all__ = ["load_text", "LoadedText", "LoadError", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]
@@ -557,7 +558,11 @@ def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
         warnings.append(f"no text layer on page(s) {_ranges(empty)} (scanned? needs OCR)")
 
     lines = _join_wrapped_lines([line for page in _drop_running_lines(pages) for line in page])
-    text, _kind = _repair("\n".join(lines), warnings)
+    joined = "\n".join(lines)
+    if 1 not in scanned:
+        joined, stamped = fill_from_stamp(data, joined)
+        warnings.extend(stamped)
+    text, _kind = _repair(joined, warnings)
     finished = _finish(text)
     _note_text_quality(finished, warnings)
     return LoadedText(finished, "pdf", None, {}, warnings)
