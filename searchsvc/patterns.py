@@ -106,6 +106,8 @@ ISSUER_CODES: dict[str, str] = {
     "BNG": "Bộ Ngoại giao",
     "BDTTG": "Bộ Dân tộc và Tôn giáo",
     "KTNN": "Kiểm toán Nhà nước",
+    "BTCTW": "Ban Tổ chức Trung ương",
+    "UBKTTW": "Ủy ban Kiểm tra Trung ương",
     # departments and agencies of a province (DOMAIN.md: 6806/STC-GCS, 114/KH-CAT-PC04)
     "SNV": "Sở Nội vụ",
     "STC": "Sở Tài chính",
