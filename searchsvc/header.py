@@ -196,6 +196,10 @@ def _readable(unit: str, province: str | None) -> str:
         plain = fold(word).upper()
         keep = word.isupper() and (len(plain) > 2 and plain in ISSUER_CODES or not re.search(r"[AEIOUY]", plain) or "&" in word)
         words.append(word if keep else (word.capitalize() if i == 0 else word.lower()))
+    head = _UNIT_HEAD.match(fold(" ".join(words)).lower())
+    named = len(head.group().split()) if head else None  # "Sở Tư pháp", "Ban Chỉ đạo": the name is capitalised
+    if named is not None and named < len(words) and fold(words[named]).lower() not in ("tinh", "thanh", "huyen", "xa", "tp"):
+        words[named] = words[named][:1].upper() + words[named][1:]
     readable = " ".join(words)
     if province:
         readable = re.sub(re.escape(province), province, readable, flags=re.IGNORECASE)

@@ -22,7 +22,7 @@ __all__ = ["parse_report", "match_heading", "heading_of", "HeadingMatch"]
 
 @dataclass(frozen=True)
 class HeadingMatch:
-    # style rank: 0 part/annex, 1 "A." and "Chương I", 2 "I." and "Mục 1", 2.5 "Điều 1.",
+    # style rank: 0 part/annex, 1 "A." and "Chương I", 2 "I.", 2.2 "Mục 1", 2.5 "Điều 1.",
     # 3 "1." (also a Khoản inside an Điều), 4 "1.1", 5 "1.1.1", 6 "a)" (also an Điểm)
     rank: float
     label: str  # "Phần thứ nhất", "A", "I", "Điều 1", "2", "2.1", "a"
@@ -35,7 +35,7 @@ _HEADING_PATTERNS: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+))?)\s*[:.\-–]?\s*(?P<rest>.*)$"), 0),
     # legal structure of decisions, directives and attached regulations: Chương, Mục, Điều
     (re.compile(r"^(?P<label>(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d{1,3}))\b\s*[:.\-–]?\s*(?P<rest>.*)$"), 1),
-    (re.compile(r"^(?P<label>(?:Mục|MỤC)\s+(?:\d{1,2}|[IVX]+))\s*[:.\-–]\s*(?P<rest>.*)$"), 2),
+    (re.compile(r"^(?P<label>(?:Mục|MỤC)\s+(?:\d{1,2}|[IVX]+))\s*[:.\-–]\s*(?P<rest>.*)$"), 2.2),
     (re.compile(r"^(?P<label>(?:Điều|ĐIỀU)\s+\d{1,3})\s*[.:]\s*(?P<rest>.*)$"), 2.5),
     (re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\.\s+(?P<rest>\S.*)$"), 1),
     (re.compile(r"^(?P<label>[IVX]{1,6})\.\s*(?P<rest>[^\W\d_].*)$"), 2),
