@@ -28,7 +28,7 @@ def html_to_text(data: bytes) -> str:
     import lxml.html
 
     root = lxml.html.document_fromstring(_decode(data))
-    for element in root.iter(*_DROPPED):
+    for element in list(root.iter(*_DROPPED)):  # collected first: dropping changes the tree being walked
         element.drop_tree()
     parts: list[str] = []
     _walk(root, parts)
