@@ -129,7 +129,7 @@ class Report:
 
 # --- search ------------------------------------------------------------------------------------------
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("province", "year", "period", "type", "issuer", "instrument", "section")
+FACETS = ("province", "year", "period", "doctype", "type", "issuer", "instrument", "section")
 
 
 @dataclass
