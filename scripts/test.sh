@@ -12,5 +12,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# OCR and legacy .doc (the rest of scripts/debian-packages.txt)
+if ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq $(grep -v '^#' scripts/debian-packages.txt) >/dev/null
+fi
+
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m pytest "$@"
