@@ -33,6 +33,8 @@ _MARKUP = re.compile(r"^[\s*_]+|[\s*_]+$")
 _HEADING_PATTERNS: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"^(?P<label>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+[^\W\d]+|(?:Phần|PHẦN)\s+[IVX]+\b)\s*[:.\-–]?\s*(?P<rest>.*)$"), 0),
     (re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+))?)\s*[:.\-–]?\s*(?P<rest>.*)$"), 0),
+    # an attached regulation, charter or plan ("ban hành kèm theo Quyết định …"): its own part
+    (re.compile(r"^(?P<label>QUY CHẾ|QUY ĐỊNH|ĐIỀU LỆ|ĐỀ ÁN|PHƯƠNG ÁN|CHƯƠNG TRÌNH|KẾ HOẠCH|HƯỚNG DẪN)\s*(?P<rest>)$"), 0),
     # legal structure of decisions, directives and attached regulations: Chương, Mục, Điều
     (re.compile(r"^(?P<label>(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d{1,3}))\b\s*[:.\-–]?\s*(?P<rest>.*)$"), 1),
     (re.compile(r"^(?P<label>(?:Mục|MỤC)\s+(?:\d{1,2}|[IVX]+))\s*[:.\-–]\s*(?P<rest>.*)$"), 2.2),
@@ -63,6 +65,8 @@ def match_heading(line: str) -> HeadingMatch | None:
         if not match:
             continue
         label, rest = match.group("label"), _MARKUP.sub("", match.group("rest"))
+        if rank == 0 and label.isupper() and " " in label and not label.startswith(("PHẦN", "PHỤ")):
+            label = label.capitalize()  # "QUY CHẾ" -> "Quy chế"
         if rank == 2 and not _ROMAN.match(label):
             continue
         if rank is None:  # "2.1" -> 4, "2.1.1" -> 5

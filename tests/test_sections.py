@@ -130,6 +130,7 @@ QUYẾT ĐỊNH:
 1. Giao Sở Nội vụ theo dõi.
 a) Báo cáo hằng quý.
 QUY CHẾ
+(Ban hành kèm theo Quyết định số 1406/QĐ-UBND)
 Chương I. QUY ĐỊNH CHUNG
 Điều 1. Phạm vi điều chỉnh
 1. Quy chế này quy định về hoạt động của Tổ giúp việc.
@@ -141,13 +142,14 @@ Chương II. TỔ CHỨC THỰC HIỆN
 def test_decision_structure_and_metadata():
     report = parse_report(DECISION, "qd")
     top = [s.label for s in report.sections if s.level == 1]
-    assert top == ["Điều 1", "Điều 2", "Chương I", "Chương II"]
+    assert top == ["Điều 1", "Điều 2", "Quy chế"]  # the attached regulation is a part of its own
     by_path = {tuple(s.path): s for s in report.sections}
     assert ("Điều 2", "1", "a") in by_path  # khoản and điểm inside an article
-    assert ("Chương I", "Điều 1", "1") in by_path  # the attached regulation's articles under its chapters
+    assert ("Quy chế", "Chương I", "Điều 1", "1") in by_path  # its articles under its chapters
+    assert by_path[("Quy chế",)].heading == "(Ban hành kèm theo Quyết định số 1406/QĐ-UBND)"
     assert (report.doc_type, report.doc_number, report.report_date) == ("Quyết định", "1406/QĐ-UBND", "2025-09-22")
     assert (report.province, report.year, report.issuer) == ("Lâm Đồng", 2025, "Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng")
-    assert [c.canonical for c in report.citations] == ["126/2024/NĐ-CP"]  # the own number is no citation
+    assert [c.canonical for c in report.citations] == ["126/2024/NĐ-CP"]  # the own number, also repeated, is no citation
 
 
 def test_parse_nfd_input_like_nfc():
