@@ -37,6 +37,7 @@ from searchsvc.legacy import decode_bytes, repair_text, vietnamese_score
 from searchsvc.ocr import OcrUnavailable, needs_ocr, ocr_pages
 from searchsvc.officedoc import DocUnavailable, doc_to_text
 from searchsvc.pdfstamp import fill_from_stamp
+from searchsvc.wordnumbering import WordNumbering
 from searchsvc.normalize import clean_text, looks_unaccented
 
 __all__ = ["load_text", "LoadedText", "LoadError", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]
@@ -302,6 +303,7 @@ def _load_docx(data: bytes, max_bytes: int) -> LoadedText:
         raise LoadError(f"corrupt .docx ({type(exc).__name__}: {exc})") from None
 
     notes = _Notes(document)
+    numbering = WordNumbering(document)
     lines: list[str] = []
     headings: dict[int, int] = {}
     for block in _iter_blocks(document.element.body):
@@ -309,6 +311,9 @@ def _load_docx(data: bytes, max_bytes: int) -> LoadedText:
             lines.extend(_table_lines(block, notes))
             continue
         text = _paragraph_text(block, notes)
+        label = numbering.label(block)
+        if label and text.strip():  # Word auto-numbering: the label is drawn, not written
+            text = f"{label} {text.lstrip()}"
         level = _heading_level(block, document)
         if level is not None and text.strip():
             headings[len(lines) + 1] = level
