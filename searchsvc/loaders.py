@@ -85,22 +85,21 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-
-# --- .doc and .html ----------------------------------------------------------------------------
-def _load_doc(data: bytes, max_bytes: int) -> LoadedText:
+# --- .doc and .html: text from a converter, finished like any other ------------------------------
+def _converted(text: str, kind: str) -> LoadedText:
     warnings: list[str] = []
-    text, _kind = repair(doc_to_text(data), warnings)
+    text, _kind = repair(text, warnings)
     finished = finish(text)
     note_text_quality(finished, warnings)
-    return LoadedText(finished, "doc", None, {}, warnings)
+    return LoadedText(finished, kind, None, {}, warnings)
+
+
+def _load_doc(data: bytes, max_bytes: int) -> LoadedText:
+    return _converted(doc_to_text(data), "doc")
 
 
 def _load_html(data: bytes, max_bytes: int) -> LoadedText:
-    warnings: list[str] = []
-    text, _kind = repair(html_to_text(data), warnings)
-    finished = finish(text)
-    note_text_quality(finished, warnings)
-    return LoadedText(finished, "html", None, {}, warnings)
+    return _converted(html_to_text(data), "html")
 
 
 # --- .txt ------------------------------------------------------------------------------------
