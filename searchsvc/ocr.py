@@ -82,7 +82,7 @@ def ocr_pages(data: bytes, pages: list[int], cache_dir: str | os.PathLike | None
         else:
             todo.append(page)
     if not todo:
-        return out
+        return _clean(out)
     missing = missing_tools()
     if missing:
         raise OcrUnavailable(f"OCR needs {', '.join(missing)} ({INSTALL_HINT})")
@@ -93,7 +93,15 @@ def ocr_pages(data: bytes, pages: list[int], cache_dir: str | os.PathLike | None
             out[page] = _recognise(pdf, page, Path(work))
             if cache is not None:
                 _store(cache, f"{digest}.v{_VERSION}.p{page}.txt", out[page])
-    return out
+    return _clean(out)
+
+
+# Tesseract reads "Đ" as the Icelandic "Ð" (U+00D0) now and then: Vietnamese has no such letter.
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
+def _clean(pages: dict[int, str]) -> dict[int, str]:
+    return {page: text.translate(_ETH) for page, text in pages.items()}
 
 
 def _recognise(pdf: Path, page: int, work: Path) -> str:

@@ -30,6 +30,7 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
     "TTr": "Tờ trình",
     "QC": "Quy chế",
     "QyĐ": "Quy định",
+    "QĐi": "Quy định",  # Party regulations: 08-QĐi/TW
     "TTLT": "Thông tư liên tịch",
     "NQLT": "Nghị quyết liên tịch",
     "PL": "Pháp lệnh",
