@@ -38,6 +38,7 @@ _NEWLINE = re.compile("\n")
 _JOINED = {".": ".{}", "(": "({})"}  # how a part is written after its separator; "-" otherwise
 _KNOWN_CODES = frozenset(fold(code) for code in [*TYPE_ABBREVIATIONS, *ISSUER_CODES])
 _LOOKBEHIND = 60  # characters searched before a symbol for its type word
+_FORM_BEFORE = re.compile(r"(?<!\w)(?:mau|bieu|bieu mau|phu luc)[ \t]+(?:so[ \t]*:?[ \t]*)?$")
 
 
 class LineIndex:
@@ -217,6 +218,8 @@ def extract_citations(text: str, doc: str = "") -> list[Citation]:
         type_name, number, symbol, canonical, issuer_code = (
             reading.type, reading.number, reading.symbol, reading.canonical, reading.issuer_code
         )
+        if _FORM_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
+            continue  # "Mẫu số 01/ĐK-TCT", "Biểu số 02/BC-TK": a form's code, not an instrument
         type_word = _type_word_before(folded, match.start())
         if reading.needs_type_word and not type_word:
             continue  # "360/HĐTĐ" is a symbol in "Công văn số 360/HĐTĐ", not on its own

@@ -163,6 +163,7 @@ def test_administrative_reference_formats(text, expected):
         "Tờ trình …/TTr-SNV ngày …/8/2025",  # a draft's blank number
         "360/HĐTĐ",  # one code without a type word
         "Trong quý I/2023 và tháng 7/2025",  # periods
+        "kê khai theo Mẫu số 01/ĐK-TCT và Biểu số 02/BC-TK",  # codes of forms
     ],
 )
 def test_not_citations(text):
