@@ -100,8 +100,12 @@ def ocr_pages(data: bytes, pages: list[int], cache_dir: str | os.PathLike | None
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
+# A scan's margin or a table rule read as a bar before the line: "| 1. Về triển khai …"
+_MARGIN_BAR = re.compile(r"^[|¦][ \t]+", re.MULTILINE)
+
+
 def _clean(pages: dict[int, str]) -> dict[int, str]:
-    return {page: text.translate(_ETH) for page, text in pages.items()}
+    return {page: _MARGIN_BAR.sub("", text.translate(_ETH)) for page, text in pages.items()}
 
 
 def _recognise(pdf: Path, page: int, work: Path) -> str:

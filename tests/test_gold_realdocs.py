@@ -52,10 +52,9 @@ def test_no_document_is_read_badly(real_scores):
 def test_metadata(real_scores):
     total = _total(real_scores)
     wrong = [(s.doc, w) for s in real_scores for w in s.wrong if w.startswith("metadata")]
-    assert total.metadata_right / total.metadata_scored >= 0.93, wrong
-    # fields that do not depend on reading handwriting are right for every document
-    for field in ("province", "year", "period", "doc_type", "issuer"):
-        assert not [w for w in wrong if w[1].startswith(f"metadata {field}:")], wrong
+    assert total.metadata_right / total.metadata_scored >= 0.95, wrong
+    # what is left are handwritten numbers and days on scans: every other field is right everywhere
+    assert all(w.startswith(("metadata doc_number:", "metadata report_date:")) for _doc, w in wrong), wrong
 
 
 def test_seed_mentions():
