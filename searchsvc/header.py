@@ -105,7 +105,7 @@ def read_header(text: str) -> Header:
         symbol = head[own.start("sym") : own.end("sym")]
         own_symbol = _canonical_symbol(symbol)
         number = own.group("num")
-        if re.fullmatch(r"\d{1,5}", number):
+        if re.fullmatch(r"0*[1-9]\d{0,4}", number):  # "0" is a misread handwritten number
             doc_number = f"{number}/{own_symbol}"
         own_span = (own.start(), own.end())
         number_line = head.count("\n", 0, own.start())
