@@ -315,5 +315,7 @@ def _own_number(citation, meta, text: str) -> bool:
     if meta.own_span and meta.own_span[0] <= citation.start < meta.own_span[1]:
         return True
     line_start = text.rfind("\n", 0, citation.start) + 1
+    if citation.start - line_start > 60:
+        return False  # an annex line repeats the number right at its start (and folding stays linear)
     annex = _ANNEX_LINE.match(fold(text[line_start : citation.end]))
     return bool(annex and meta.doc_type and fold(meta.doc_type) == annex.group("genre"))
