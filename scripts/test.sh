@@ -13,7 +13,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 # OCR and legacy .doc (the rest of scripts/debian-packages.txt)
-if ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1; then
+if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1 \
+   || ! (tesseract --list-langs 2>/dev/null | grep -qx vie); then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq $(grep -v '^#' scripts/debian-packages.txt) >/dev/null
 fi
