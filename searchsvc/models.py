@@ -98,6 +98,7 @@ class Report:
     encoding: str | None = None
     unaccented: bool = False
     warnings: list[str] = field(default_factory=list)
+    doc_type: str | None = None  # the genre of the document itself: "Báo cáo", "Quyết định", "Công văn", …
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -112,6 +113,7 @@ class Report:
             "report_date": self.report_date,
             "doc_number": self.doc_number,
             "issuer": self.issuer,
+            "doc_type": self.doc_type,
             "source": self.source,
             "format": self.format,
             "encoding": self.encoding,
@@ -127,7 +129,7 @@ class Report:
 
 # --- search ------------------------------------------------------------------------------------------
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("province", "year", "period", "type", "issuer", "instrument", "section")
+FACETS = ("province", "year", "period", "doctype", "type", "issuer", "instrument", "section")
 
 
 @dataclass

@@ -26,7 +26,7 @@ __all__ = [
 MAX_QUERY_LENGTH = 1000  # characters
 MAX_CLAUSES = 64  # words, phrases, instruments and filters in one query
 MAX_DEPTH = 16  # nested parentheses
-FILTER_FIELDS = ("province", "year", "period", "type", "instrument", "issuer", "report", "section")
+FILTER_FIELDS = ("province", "year", "period", "doctype", "type", "instrument", "issuer", "report", "section")
 
 
 class QueryError(ValueError):
@@ -108,7 +108,7 @@ _TOKEN = re.compile(
     r"""
     (?P<lparen>\()
   | (?P<rparen>\))
-  | (?P<field>(?:province|year|period|type|instrument|issuer|report|section)):(?P<fvalue>"[^"]*"|[^\s()"]+)
+  | (?P<field>(?:province|year|period|doctype|type|instrument|issuer|report|section)):(?P<fvalue>"[^"]*"|[^\s()"]+)
   | (?P<phrase>"[^"]*")
   | (?P<quote>")
   | (?P<word>-?[^\s()"]+)

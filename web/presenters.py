@@ -26,6 +26,7 @@ FACET_TITLES = {
     "province": "Tỉnh, thành phố",
     "year": "Năm báo cáo",
     "period": "Kỳ báo cáo",
+    "doctype": "Loại văn bản",
     "type": "Loại văn bản được trích dẫn",
     "issuer": "Cơ quan ban hành",
     "instrument": "Văn bản được trích dẫn",

@@ -77,7 +77,7 @@ def _build_schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
     # filters: one raw term per value, several values by adding the field several times
     builder.add_text_field("instruments", tokenizer_name="raw", index_option="freq")
-    for name in ("report_id", "f_type", "f_issuer", "f_province", "f_period", "f_top"):
+    for name in ("report_id", "f_type", "f_issuer", "f_province", "f_period", "f_doctype", "f_top"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_unsigned_field("uid", fast=True)
@@ -243,6 +243,7 @@ def prepare(document: dict) -> tuple[dict, str]:
         "f_issuer": _keywords(document["f_issuer"]),
         "f_province": document["f_province"],
         "f_period": document["f_period"],
+        "f_doctype": document["f_doctype"],
         "f_top": document["f_top"],
         "year": int(document["year"] or 0),
         "sort_old": f"{sort_date}\x01{report_id}\x01{order}",
