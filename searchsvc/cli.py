@@ -146,7 +146,8 @@ def cmd_search(args) -> int:
 
     filters = {name: values for name in ("province", "year", "period", "type", "instrument", "issuer", "section")
                if (values := getattr(args, name))}
-    request = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.limit)
+    request = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.limit,
+                            scope="section" if args.citing_sections else "report")
     try:
         index = SearchIndex(args.index)
         results = search(index, request)
@@ -212,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--page", type=int, default=1)
+    p.add_argument("--citing-sections", action="store_true",
+                   help="với bộ lọc văn bản được trích dẫn: chỉ các mục trích dẫn (mặc định: cả báo cáo trích dẫn)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 

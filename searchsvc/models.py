@@ -127,6 +127,8 @@ class Report:
 
 # --- search ------------------------------------------------------------------------------------------
 SORTS = ("relevance", "newest", "oldest")
+GROUPS = ("section", "report")  # hits: one per matching section, or one row per report
+SCOPES = ("report", "section")  # citation filters select reports that cite, or only the citing sections
 FACETS = ("province", "year", "period", "type", "issuer", "instrument", "section")
 
 
@@ -139,6 +141,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    group: str = "section"
+    scope: str = "report"
 
 
 @dataclass
@@ -166,6 +170,7 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark>
     score: float
     instruments: list[dict]  # {"key", "canonical", "type", "year", "title"}
+    cites: bool = False  # the section cites what a citation filter asks for (report scope)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -183,10 +188,13 @@ class Results:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     warnings: list[str] = field(default_factory=list)
+    group: str = "section"
+    reports: list = field(default_factory=list)  # ``grouping.ReportRow`` of the page (group "report")
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        shown = self.total_reports if self.group == "report" else self.total
+        return max(1, -(-shown // self.per_page))
 
     def to_dict(self) -> dict:
         return {
@@ -200,4 +208,6 @@ class Results:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
+            "group": self.group,
+            **({"reports": [r.to_dict() for r in self.reports]} if self.group == "report" else {}),
         }

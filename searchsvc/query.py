@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .abbreviations import by_expansion, by_short, longest_expansion
 from .citations import symbol_parts
-from .normalize import TOKEN_RE, fold_aligned, nfc
+from .normalize import TOKEN_RE, exact_form, fold, fold_aligned, has_diacritics, nfc
 from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, alternation
 
 __all__ = [
-    "QueryError", "ParsedQuery", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not",
+    "QueryError", "ParsedQuery", "Match", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not", "Alternatives",
     "parse_query", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
 ]
 
@@ -34,13 +35,42 @@ class QueryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Match:
+    """What a word or phrase of the query matches in a text, token by token: every accent variant
+    of ``folded``; typed with diacritics, ``exact`` is the spelling it matches first (one tone
+    placement: "hoà" = "hòa"), its folded form ranking lower. An instrument code is ``whole``: it
+    matches a whole token ("84/NQ-CP"), never a part of one.
+
+    >>> Word("Hoà").match, Word("hoa").match.exact
+    (Match(folded=('hoa',), exact=('hòa',), whole=False), None)
+    """
+
+    folded: tuple[str, ...]
+    exact: tuple[str, ...] | None = None
+    whole: bool = False
+
+
+def _match(words: tuple[str, ...]) -> Match:
+    exact = tuple(exact_form(w) for w in words) if any(has_diacritics(w) for w in words) else None
+    return Match(tuple(fold(w) for w in words), exact)
+
+
+@dataclass(frozen=True)
 class Word:
     text: str  # NFC, as typed (case kept)
+
+    @property
+    def match(self) -> Match:
+        return _match((self.text,))
 
 
 @dataclass(frozen=True)
 class Phrase:
     words: tuple[str, ...]
+
+    @property
+    def match(self) -> Match:
+        return _match(self.words)
 
 
 @dataclass(frozen=True)
@@ -52,6 +82,11 @@ class Instrument:
     number: str | None = None  # "84" for "Nghị quyết số 84"
     year: int | None = None
     surface: str = ""
+
+    @property
+    def match(self) -> Match | None:
+        """A code marks where it is written whole; "Nghị quyết số 84" marks nothing in the text."""
+        return Match((fold(self.canonical),), whole=True) if self.canonical else None
 
 
 @dataclass(frozen=True)
@@ -75,6 +110,13 @@ class Not:
     item: object
 
 
+@dataclass(frozen=True)
+class Alternatives(Or):
+    """Equivalent ways of writing one thing, any of which matches: words of the query and the
+    administrative abbreviation they stand for, or the reverse ("GPMB" / "giải phóng mặt bằng").
+    Engines compile it as the ``Or`` it is."""
+
+
 @dataclass
 class ParsedQuery:
     text: str
@@ -84,6 +126,11 @@ class ParsedQuery:
     def leaves(self, kinds=(Word, Phrase, Instrument), negated: bool = False):
         """The positive (not negated) leaves of the tree, in order: what snippets should mark."""
         yield from _leaves(self.tree, kinds, negated)
+
+    def matches(self) -> list[Match]:
+        """What the positive words, phrases and codes of the query match: what snippets mark."""
+        found = (leaf.match for leaf in self.leaves((Word, Phrase, Instrument)))
+        return list(dict.fromkeys(m for m in found if m is not None))
 
 
 def _leaves(node, kinds, negated):
@@ -147,9 +194,13 @@ def find_instruments(text: str) -> list[tuple[int, int, Instrument]]:
     return sorted(found, key=lambda f: f[0])
 
 
+_PROTECTED = re.compile(r'(?:province|year|period|type|instrument|issuer|report|section):(?:"[^"]*"|[^\s()"]+)|"[^"]*"', re.IGNORECASE)
+
+
 def _lex(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    instruments = find_instruments(text)
+    protected = [m.span() for m in _PROTECTED.finditer(text)]  # a filter value, a quoted phrase: whole
+    instruments = [f for f in find_instruments(text) if not any(s < f[1] and f[0] < e for s, e in protected)]
     position = 0
     for start, end, instrument in [*instruments, (len(text), len(text), None)]:
         for match in _TOKEN.finditer(text[position:start]):
@@ -252,6 +303,10 @@ class _Parser:
             name, value = tok.value
             return Filter(name, nfc(value))
         if tok.kind == "phrase":
+            inner = tok.value.strip()
+            quoted = find_instruments(inner)  # "84/NQ-CP" in quotes is the instrument
+            if len(quoted) == 1 and quoted[0][0] == 0 and quoted[0][1] == len(inner):
+                return quoted[0][2]
             words = tuple(_words(tok.value))
             if not words:
                 raise _SyntaxProblem("cụm từ rỗng")
@@ -309,9 +364,9 @@ def parse_query(text: str | None) -> ParsedQuery:
 
     >>> parse_query('Nghị quyết 84/NQ-CP').tree
     Instrument(canonical='84/NQ-CP', type='Nghị quyết', number=None, year=None, surface='Nghị quyết 84/NQ-CP')
-    >>> q = parse_query('"đầu tư công')
+    >>> q = parse_query('"giải ngân vốn')
     >>> q.tree, len(q.warnings)
-    (And(items=(Word(text='đầu'), Word(text='tư'), Word(text='công'))), 1)
+    (And(items=(Word(text='giải'), Word(text='ngân'), Word(text='vốn'))), 1)
     """
     text = nfc(text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -326,7 +381,46 @@ def parse_query(text: str | None) -> ParsedQuery:
         warnings = [f"Truy vấn không đúng cú pháp ({problem}); đã tìm theo các từ thường."]
     for node in _leaves(tree, (Filter,), True):
         _check_filter(node)
-    return ParsedQuery(text, tree, warnings)
+    return ParsedQuery(text, expand_abbreviations(tree), warnings)
+
+
+def expand_abbreviations(node):
+    """Each administrative abbreviation of the tree with the words it stands for as an
+    alternative, and the reverse: a run of words (or a phrase) that spells out an abbreviation.
+
+    >>> expand_abbreviations(Word("GPMB"))
+    Alternatives(items=(Word(text='GPMB'), Phrase(words=('giải', 'phóng', 'mặt', 'bằng'))))
+    """
+    if isinstance(node, Word):
+        found = by_short(node.text)
+        return Alternatives((node, Phrase(found.expansion))) if found else node
+    if isinstance(node, Phrase):
+        found = by_expansion(node.words)
+        return Alternatives((node, *(Word(s) for s in found.shorts))) if found else node
+    if isinstance(node, Not):
+        return Not(expand_abbreviations(node.item))
+    if isinstance(node, And):
+        items = _expand_runs(node.items)
+        return items[0] if len(items) == 1 else And(items)
+    if isinstance(node, Or) and not isinstance(node, Alternatives):
+        return Or(tuple(expand_abbreviations(i) for i in node.items))
+    return node
+
+
+def _expand_runs(items: tuple) -> tuple:
+    """The items of an AND, runs of words that spell out an abbreviation made alternatives."""
+    words = [i.text if isinstance(i, Word) else None for i in items]
+    out, i = [], 0
+    while i < len(items):
+        found = longest_expansion(words, i) if words[i] is not None else None
+        if found is not None and None not in words[i : i + found[0]]:
+            size, abbreviation = found
+            out.append(Alternatives((And(items[i : i + size]), *(Word(s) for s in abbreviation.shorts))))
+            i += size
+        else:
+            out.append(expand_abbreviations(items[i]))
+            i += 1
+    return tuple(out)
 
 
 _YEAR_RANGE = re.compile(r"^(\d{4})?(?:\.\.(\d{4})?)?$")
