@@ -123,13 +123,19 @@ class ParsedQuery:
     tree: object | None  # None: no query text (filters or browsing only)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def search_tree(self):
+        """The tree as searched: with the abbreviations' alternatives (``expand_abbreviations``)."""
+        return expand_abbreviations(self.tree)
+
     def leaves(self, kinds=(Word, Phrase, Instrument), negated: bool = False):
-        """The positive (not negated) leaves of the tree, in order: what snippets should mark."""
+        """The positive (not negated) leaves of the tree as typed, in order."""
         yield from _leaves(self.tree, kinds, negated)
 
     def matches(self) -> list[Match]:
-        """What the positive words, phrases and codes of the query match: what snippets mark."""
-        found = (leaf.match for leaf in self.leaves((Word, Phrase, Instrument)))
+        """What the positive words, phrases and codes of the searched tree match (abbreviations'
+        alternatives included): what snippets mark."""
+        found = (leaf.match for leaf in _leaves(self.search_tree, (Word, Phrase, Instrument), False))
         return list(dict.fromkeys(m for m in found if m is not None))
 
 
@@ -381,7 +387,7 @@ def parse_query(text: str | None) -> ParsedQuery:
         warnings = [f"Truy vấn không đúng cú pháp ({problem}); đã tìm theo các từ thường."]
     for node in _leaves(tree, (Filter,), True):
         _check_filter(node)
-    return ParsedQuery(text, expand_abbreviations(tree), warnings)
+    return ParsedQuery(text, tree, warnings)
 
 
 def expand_abbreviations(node):

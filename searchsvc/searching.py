@@ -104,7 +104,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
         filters["instrument"] = _with_undated(filters["instrument"], aliases)
-    tree, engine_filters = _scoped(engine, _engine_tree(parsed.tree), filters, request.scope)
+    tree, engine_filters = _scoped(engine, _engine_tree(parsed.search_tree), filters, request.scope)
     compiled = engine.compile(tree, engine_filters)
     matched = engine.matching_docs(compiled)
     total_reports = engine.count_reports(matched)
@@ -205,7 +205,7 @@ def _report_rows(engine, compiled, filters, parsed, request, total_reports, matc
             row.own_number = any(own.search(fold(stored["body"])) for _, _, stored in row.ranked)
         rows.sort(key=lambda r: not r.own_number)  # stable: the rest keep their order
     if total_reports < HANDFUL and request.sort == "relevance":
-        rows += _partial_rows(engine, filters, parsed.tree, {r.report_id for r in rows}, wanted - len(rows))
+        rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
     counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
     for row in rows:
         row.matched = counts.get(row.report_id, len(row.ranked))

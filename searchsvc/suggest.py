@@ -59,7 +59,7 @@ def suggest(engine, cache: dict, parsed, text: str) -> str | None:
     suggestion = " ".join(pattern.sub(lambda m: replacements[m.group(1)], text).split())
     if not suggestion or suggestion == text:
         return None
-    tree = parse_query(suggestion).tree
+    tree = parse_query(suggestion).search_tree
     if tree is None or not len(engine.matching_docs(engine.compile(tree, {}))):
         return None
     return suggestion
