@@ -62,7 +62,9 @@ def longest_expansion(words: list[str], start: int) -> tuple[int, Abbreviation] 
     expansions = _tables()[1]
     lengths = sorted({len(k) for k in expansions}, reverse=True)
     for size in lengths:
-        found = expansions.get(tuple(fold(w) for w in words[start : start + size]))
-        if found is not None and start + size <= len(words):
-            return size, found
+        run = words[start : start + size]
+        if len(run) == size and None not in run:
+            found = expansions.get(tuple(fold(w) for w in run))
+            if found is not None:
+                return size, found
     return None

@@ -20,8 +20,8 @@ from .normalize import TOKEN_RE, exact_form, fold, fold_aligned, has_diacritics,
 from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, alternation
 
 __all__ = [
-    "QueryError", "ParsedQuery", "Match", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not", "Alternatives",
-    "parse_query", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
+    "QueryError", "ParsedQuery", "Match", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not", "Alternatives", "Words",
+    "parse_query", "near_words", "expand_abbreviations", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
 ]
 
 MAX_QUERY_LENGTH = 1000  # characters
@@ -108,6 +108,12 @@ class Or:
 @dataclass(frozen=True)
 class Not:
     item: object
+
+
+@dataclass(frozen=True)
+class Words(And):
+    """Words of the query that an abbreviation stands beside (``Alternatives``): all required,
+    their nearness counted in the enclosing AND (``near_words``), not on their own."""
 
 
 @dataclass(frozen=True)
@@ -413,6 +419,24 @@ def expand_abbreviations(node):
     return node
 
 
+def near_words(node: And) -> list[str]:
+    """The words of an AND whose nearness ranks higher, in order: its words, and those of a run
+    of words that an abbreviation stands beside (``_expand_runs``), as typed.
+
+    >>> near_words(expand_abbreviations(And((Word("giải"), Word("ngân"), Word("đầu"), Word("tư"), Word("công")))))
+    ['giải', 'ngân', 'đầu', 'tư', 'công']
+    """
+    if isinstance(node, Words):
+        return []
+    words = []
+    for item in node.items:
+        if isinstance(item, Word):
+            words.append(item.text)
+        elif isinstance(item, Alternatives) and isinstance(item.items[0], Words):
+            words += [i.text for i in item.items[0].items]
+    return words
+
+
 def _expand_runs(items: tuple) -> tuple:
     """The items of an AND, runs of words that spell out an abbreviation made alternatives."""
     words = [i.text if isinstance(i, Word) else None for i in items]
@@ -421,7 +445,7 @@ def _expand_runs(items: tuple) -> tuple:
         found = longest_expansion(words, i) if words[i] is not None else None
         if found is not None and None not in words[i : i + found[0]]:
             size, abbreviation = found
-            out.append(Alternatives((And(items[i : i + size]), *(Word(s) for s in abbreviation.shorts))))
+            out.append(Alternatives((Words(items[i : i + size]), *(Word(s) for s in abbreviation.shorts))))
             i += size
         else:
             out.append(expand_abbreviations(items[i]))

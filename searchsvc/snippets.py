@@ -114,13 +114,14 @@ def _occurrences(text: str, folded: str, match: Match):
         token = _token_at(text, place)
         if token != (place, end) and (match.whole or "/" in text[token[0]:token[1]]):
             continue  # a code is marked whole; a word never marks a part of a code
-        spans = [(place, end)]
+        spans = [token]  # a part of a plain compound marks the compound ("Covid-19" for "covid")
         if rest:
             following = list(islice(TOKEN_RE.finditer(text, token[1]), len(rest)))
             if [_fold(t.group()) for t in following] != list(rest):
                 continue
             spans += [t.span() for t in following]
-        exact = match.exact is not None and all(_exact(text[s:e]) == w for (s, e), w in zip(spans, match.exact))
+        words = [(place, end), *spans[1:]]
+        exact = match.exact is not None and all(_exact(text[s:e]) == w for (s, e), w in zip(words, match.exact))
         yield spans, exact
 
 
@@ -191,9 +192,12 @@ def _windows(text: str, spans: list[tuple[int, int]], fragments: int, width: int
         candidates.append((-len(words), left, (left, right)))
     chosen: list[tuple[int, int]] = []
     for _, _, (left, right) in sorted(candidates):
-        if len(chosen) == fragments:
-            break
-        if not any(left < r and l < right for l, r in chosen):
+        overlapping = [i for i, (l, r) in enumerate(chosen) if left < r and l < right]
+        if overlapping:  # one longer piece rather than the same words twice, up to twice as long
+            l, r = chosen[overlapping[0]]
+            if len(overlapping) == 1 and max(r, right) - min(l, left) <= 2 * width:
+                chosen[overlapping[0]] = (min(l, left), max(r, right))
+        elif len(chosen) < fragments:
             chosen.append((left, right))
     merged: list[tuple[int, int]] = []
     for left, right in sorted(chosen):
