@@ -69,15 +69,6 @@ def _facet_label(facet: str, value: str) -> str:
     return value
 
 
-def _engine_tree(tree):
-    """The tree the engines compile: a query that is an instrument code also finds the document
-    whose own number it is (its header "Số: 165/BC-UBND" or annex caption "Kèm theo Báo cáo số
-    165 /BC-UBND" is text, not a citation): the code's parts as a phrase."""
-    if isinstance(tree, Instrument) and tree.canonical:
-        return Alternatives((tree, Phrase(tuple(split_compound(tree.canonical)))))
-    return tree
-
-
 def _scoped(engine, tree, filters: dict[str, list[str]], scope: str) -> tuple[object, dict[str, list[str]]]:
     """Citation filters in report scope: the query is searched in the reports that cite."""
     cited = {f: v for f, v in filters.items() if f in CITATION_FACETS}
@@ -104,7 +95,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
         filters["instrument"] = _with_undated(filters["instrument"], aliases)
-    tree, engine_filters = _scoped(engine, _engine_tree(parsed.search_tree), filters, request.scope)
+    tree, engine_filters = _scoped(engine, parsed.search_tree, filters, request.scope)
     compiled = engine.compile(tree, engine_filters)
     matched = engine.matching_docs(compiled)
     total_reports = engine.count_reports(matched)
@@ -114,7 +105,8 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     matches = parsed.matches()
     offset = (request.page - 1) * request.per_page
     if request.group == "report":
-        rows, total = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched)
+        rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched)
+        total_reports += own
         rows = rows[offset : offset + request.per_page]
         citing_docs = set(engine.matching_docs(citing)) if citing is not None and rows else set()
         for row in rows:
@@ -194,30 +186,38 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[R
         fetch *= 4
 
 
-def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int]:
-    """Every row up to the end of the page asked for, and the number of sections that match."""
+def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int, int]:
+    """Every row up to the end of the page asked for, the number of sections that match, and
+    the number of documents whose own number the query is that it did not find otherwise."""
     total = len(matched)
     wanted = request.page * request.per_page + 1
     rows = _ranked(engine, compiled, request.sort, wanted, total) if total else []
-    own = _own_number(parsed.tree)
+    own = _own_rows(engine, filters, parsed.tree)
     if own:
-        for row in rows:
-            row.own_number = any(own.search(fold(stored["body"])) for _, _, stored in row.ranked)
-        rows.sort(key=lambda r: not r.own_number)  # stable: the rest keep their order
+        ids = {r.report_id for r in own}
+        rows = own + [r for r in rows if r.report_id not in ids]
     if total_reports < HANDFUL and request.sort == "relevance":
         rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
     counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
     for row in rows:
         row.matched = counts.get(row.report_id, len(row.ranked))
-    return rows, total
+    return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
 
 
-def _own_number(tree) -> re.Pattern | None:
-    """The header line "Số: 165/BC-UBND" (folded) of the document a code query names."""
-    if isinstance(tree, Instrument) and tree.canonical:
-        code = r"\s*[/-]\s*".join(re.escape(p) for p in re.split(r"[/-]", fold(tree.canonical)))
-        return re.compile(rf"(?<!\w)so\s*:?\s*{code}(?![\w/-])")
-    return None
+def _own_rows(engine, filters, tree) -> list[ReportRow]:
+    """The documents a code query names by their own number (a header "Số: 165/BC-UBND", an
+    annex caption "Kèm theo Báo cáo số 165 /BC-UBND"): text, not a citation. Found as the
+    code's parts in a row, kept where "số" stands before them."""
+    if not (isinstance(tree, Instrument) and tree.canonical):
+        return []
+    parts = split_compound(tree.canonical)
+    code = r"\s*[/-]\s*".join(re.escape(fold(p)) for p in parts)
+    header = re.compile(rf"(?<!\w)so\s*:?\s*{code}(?![\w/-])")
+    page, _ = engine.page(engine.compile(Phrase(tuple(parts)), filters), "relevance", 0, 100)
+    rows = group_reports([hit for hit in page if header.search(fold(hit[2]["body"]))])
+    for row in rows:
+        row.own_number = True
+    return rows
 
 
 def _required(tree) -> list:
