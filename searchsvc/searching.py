@@ -220,11 +220,13 @@ def _own_rows(engine, filters, tree) -> list[ReportRow]:
     return rows
 
 
-def _required(tree) -> list:
-    """The items of a query that all must match: the words and phrases of a plain query."""
-    if isinstance(tree, And) and all(not isinstance(i, Not) for i in tree.items):
-        return list(tree.items)
-    return []
+def _required(tree) -> tuple[list, list]:
+    """(words and phrases a partial match may lack, what it must still match: filters, codes,
+    negations) of a query whose items all must match."""
+    if not isinstance(tree, And):
+        return [], []
+    words = [i for i in tree.items if isinstance(i, (Word, Phrase, Alternatives))]
+    return words, [i for i in tree.items if not isinstance(i, (Word, Phrase, Alternatives))]
 
 
 def _label(item) -> str:
@@ -240,10 +242,10 @@ def _label(item) -> str:
 def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[ReportRow]:
     """Reports whose sections hold at least half of the query's words (not all), ranked below
     the full matches: most words first, then by score; each with the words it lacks."""
-    items = _required(tree)
+    items, fixed = _required(tree)
     if len(items) < 3 or wanted <= 0:
         return []
-    each = [engine.matching_docs(engine.compile(i, filters)) for i in items]
+    each = [engine.matching_docs(engine.compile(And((i, *fixed)), filters)) for i in items]
     arrays = [np.asarray(d.array, dtype=np.int64) for d in each]
     docs, counts = np.unique(np.concatenate(arrays), return_counts=True) if arrays else (np.zeros(0), np.zeros(0))
     need = -(-len(items) // 2)
@@ -251,7 +253,7 @@ def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[R
     if not candidates:
         return []
     found = [set(a.tolist()) for a in arrays]
-    anyof = engine.compile(Alternatives(tuple(items)), filters)
+    anyof = engine.compile(And((Alternatives(tuple(items)), *fixed)), filters)
     page, _ = engine.page(anyof, "relevance", 0, min(len(candidates) * 4 + 64, 2000))
     page = [p for p in page if p[0] in candidates and p[2]["report_id"] not in shown]
     page.sort(key=lambda p: -candidates[p[0]])  # stable: by score within the same number of words
