@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .abbreviations import by_expansion, by_short, longest_expansion
+from .abbreviations import expand_abbreviations, near_words
 from .citations import symbol_parts
-from .normalize import TOKEN_RE, exact_form, fold, fold_aligned, has_diacritics, nfc
+from .normalize import TOKEN_RE, fold_aligned, nfc
+from .querytree import Alternatives, And, Filter, Instrument, Match, Not, Or, Phrase, Word, Words, leaves as _leaves
 from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, alternation
 
 __all__ = [
@@ -32,95 +33,6 @@ FILTER_FIELDS = ("province", "year", "period", "type", "instrument", "issuer", "
 
 class QueryError(ValueError):
     """A query that cannot be run at all (too long, too complex, an impossible filter)."""
-
-
-@dataclass(frozen=True)
-class Match:
-    """What a word or phrase of the query matches in a text, token by token: every accent variant
-    of ``folded``; typed with diacritics, ``exact`` is the spelling it matches first (one tone
-    placement: "hoà" = "hòa"), its folded form ranking lower. An instrument code is ``whole``: it
-    matches a whole token ("84/NQ-CP"), never a part of one.
-
-    >>> Word("Hoà").match, Word("hoa").match.exact
-    (Match(folded=('hoa',), exact=('hòa',), whole=False), None)
-    """
-
-    folded: tuple[str, ...]
-    exact: tuple[str, ...] | None = None
-    whole: bool = False
-
-
-def _match(words: tuple[str, ...]) -> Match:
-    exact = tuple(exact_form(w) for w in words) if any(has_diacritics(w) for w in words) else None
-    return Match(tuple(fold(w) for w in words), exact)
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str  # NFC, as typed (case kept)
-
-    @property
-    def match(self) -> Match:
-        return _match((self.text,))
-
-
-@dataclass(frozen=True)
-class Phrase:
-    words: tuple[str, ...]
-
-    @property
-    def match(self) -> Match:
-        return _match(self.words)
-
-
-@dataclass(frozen=True)
-class Instrument:
-    """An instrument reference in the query: a canonical key, or a type and a bare number."""
-
-    canonical: str | None  # "84/NQ-CP"
-    type: str | None = None  # "Nghị quyết"
-    number: str | None = None  # "84" for "Nghị quyết số 84"
-    year: int | None = None
-    surface: str = ""
-
-    @property
-    def match(self) -> Match | None:
-        """A code marks where it is written whole; "Nghị quyết số 84" marks nothing in the text."""
-        return Match((fold(self.canonical),), whole=True) if self.canonical else None
-
-
-@dataclass(frozen=True)
-class Filter:
-    field: str  # one of FILTER_FIELDS
-    value: str  # "Bắc Giang", "2020", "2020..2022"
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple
-
-
-@dataclass(frozen=True)
-class Not:
-    item: object
-
-
-@dataclass(frozen=True)
-class Words(And):
-    """Words of the query that an abbreviation stands beside (``Alternatives``): all required,
-    their nearness counted in the enclosing AND (``near_words``), not on their own."""
-
-
-@dataclass(frozen=True)
-class Alternatives(Or):
-    """Equivalent ways of writing one thing, any of which matches: words of the query and the
-    administrative abbreviation they stand for, or the reverse ("GPMB" / "giải phóng mặt bằng").
-    Engines compile it as the ``Or`` it is."""
 
 
 @dataclass
@@ -143,17 +55,6 @@ class ParsedQuery:
         alternatives included): what snippets mark."""
         found = (leaf.match for leaf in _leaves(self.search_tree, (Word, Phrase, Instrument), False))
         return list(dict.fromkeys(m for m in found if m is not None))
-
-
-def _leaves(node, kinds, negated):
-    if isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from _leaves(item, kinds, negated)
-    elif isinstance(node, Not):
-        if negated:
-            yield from _leaves(node.item, kinds, negated)
-    elif node is not None and isinstance(node, kinds):
-        yield node
 
 
 # --- lexing ---------------------------------------------------------------------------------------
@@ -394,63 +295,6 @@ def parse_query(text: str | None) -> ParsedQuery:
     for node in _leaves(tree, (Filter,), True):
         _check_filter(node)
     return ParsedQuery(text, tree, warnings)
-
-
-def expand_abbreviations(node):
-    """Each administrative abbreviation of the tree with the words it stands for as an
-    alternative, and the reverse: a run of words (or a phrase) that spells out an abbreviation.
-
-    >>> expand_abbreviations(Word("GPMB"))
-    Alternatives(items=(Word(text='GPMB'), Phrase(words=('giải', 'phóng', 'mặt', 'bằng'))))
-    """
-    if isinstance(node, Word):
-        found = by_short(node.text)
-        return Alternatives((node, Phrase(found.expansion))) if found else node
-    if isinstance(node, Phrase):
-        found = by_expansion(node.words)
-        return Alternatives((node, *(Word(s) for s in found.shorts))) if found else node
-    if isinstance(node, Not):
-        return Not(expand_abbreviations(node.item))
-    if isinstance(node, And):
-        items = _expand_runs(node.items)
-        return items[0] if len(items) == 1 else And(items)
-    if isinstance(node, Or) and not isinstance(node, Alternatives):
-        return Or(tuple(expand_abbreviations(i) for i in node.items))
-    return node
-
-
-def near_words(node: And) -> list[str]:
-    """The words of an AND whose nearness ranks higher, in order: its words, and those of a run
-    of words that an abbreviation stands beside (``_expand_runs``), as typed.
-
-    >>> near_words(expand_abbreviations(And((Word("giải"), Word("ngân"), Word("đầu"), Word("tư"), Word("công")))))
-    ['giải', 'ngân', 'đầu', 'tư', 'công']
-    """
-    if isinstance(node, Words):
-        return []
-    words = []
-    for item in node.items:
-        if isinstance(item, Word):
-            words.append(item.text)
-        elif isinstance(item, Alternatives) and isinstance(item.items[0], Words):
-            words += [i.text for i in item.items[0].items]
-    return words
-
-
-def _expand_runs(items: tuple) -> tuple:
-    """The items of an AND, runs of words that spell out an abbreviation made alternatives."""
-    words = [i.text if isinstance(i, Word) else None for i in items]
-    out, i = [], 0
-    while i < len(items):
-        found = longest_expansion(words, i) if words[i] is not None else None
-        if found is not None and None not in words[i : i + found[0]]:
-            size, abbreviation = found
-            out.append(Alternatives((Words(items[i : i + size]), *(Word(s) for s in abbreviation.shorts))))
-            i += size
-        else:
-            out.append(expand_abbreviations(items[i]))
-            i += 1
-    return tuple(out)
 
 
 _YEAR_RANGE = re.compile(r"^(\d{4})?(?:\.\.(\d{4})?)?$")

@@ -27,7 +27,7 @@ from .analysis import split_compound
 from .grouping import ReportRow, group_reports
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
-from .query import Alternatives, And, Instrument, Not, Phrase, QueryError, Word, check_filter, parse_query
+from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
 from .snippets import snippet
 from .suggest import suggest
 
