@@ -39,6 +39,7 @@ FACET_SIZE = 12  # values shown per facet (selected ones always shown)
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 HANDFUL = 5  # fewer reports with every word than this: reports with most of the words follow
 CITATION_FACETS = ("instrument", "type", "issuer")  # filters on what a section cites
+ROW_FRAGMENTS = (2, 1)  # snippet pieces of a report's best section, and of its next ones
 MAX_SCOPED_REPORTS = 2000  # reports a citation filter may select (more: sections that cite it)
 
 
@@ -110,7 +111,8 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         rows = rows[offset : offset + request.per_page]
         citing_docs = set(engine.matching_docs(citing)) if citing is not None and rows else set()
         for row in rows:
-            row.sections = [_hit(doc, score, stored, matches, aliases, doc in citing_docs) for doc, score, stored in row.ranked]
+            row.sections = [_hit(doc, score, stored, matches, aliases, doc in citing_docs, ROW_FRAGMENTS[i > 0])
+                            for i, (doc, score, stored) in enumerate(row.ranked)]
         hits = [h for row in rows for h in row.sections]
     else:
         page, total = engine.page(compiled, request.sort, offset, request.per_page)
@@ -152,7 +154,7 @@ def _facets(engine, compiled, tree, filters, request, matched, aliases) -> dict[
     return facets
 
 
-def _hit(doc, score, stored, matches, aliases, cites: bool) -> Hit:
+def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) -> Hit:
     citations = json.loads(stored.get("citations") or "[]")
     seen = {}
     for c in citations:
@@ -168,7 +170,7 @@ def _hit(doc, score, stored, matches, aliases, cites: bool) -> Hit:
         report_date=stored.get("report_date"),
         path=json.loads(stored["path"]),
         heading=stored["heading"],
-        snippet=snippet(stored["body"], matches),
+        snippet=snippet(stored["body"], matches, fragments=fragments),
         score=round(float(score), 4),
         instruments=list(seen.values()),
         cites=cites,
