@@ -190,10 +190,11 @@ class Results:
     warnings: list[str] = field(default_factory=list)
     group: str = "section"
     reports: list = field(default_factory=list)  # ``grouping.ReportRow`` of the page (group "report")
+    total_rows: int = 0  # group "report": rows (reports of the same content fold into one row)
 
     @property
     def pages(self) -> int:
-        shown = self.total_reports if self.group == "report" else self.total
+        shown = self.total_rows if self.group == "report" else self.total
         return max(1, -(-shown // self.per_page))
 
     def to_dict(self) -> dict:
@@ -209,5 +210,5 @@ class Results:
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
             "group": self.group,
-            **({"reports": [r.to_dict() for r in self.reports]} if self.group == "report" else {}),
+            **({"reports": [r.to_dict() for r in self.reports], "total_rows": self.total_rows} if self.group == "report" else {}),
         }

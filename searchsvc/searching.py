@@ -108,6 +108,8 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     if request.group == "report":
         rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched)
         total_reports += own
+        wanted = request.page * request.per_page + 1
+        row_count = len(rows) if len(rows) < wanted else max(len(rows), total_reports)  # exact once all are grouped
         rows = rows[offset : offset + request.per_page]
         citing_docs = set(engine.matching_docs(citing)) if citing is not None and rows else set()
         for row in rows:
@@ -116,7 +118,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         hits = [h for row in rows for h in row.sections]
     else:
         page, total = engine.page(compiled, request.sort, offset, request.per_page)
-        rows = []
+        rows, row_count = [], 0
         hits = [_hit(doc, score, stored, matches, aliases, False) for doc, score, stored in page]
     suggestion = suggest(engine, generation.cache, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
     return Results(
@@ -132,6 +134,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         warnings=warnings,
         group=request.group,
         reports=rows,
+        total_rows=row_count,
     )
 
 

@@ -335,3 +335,48 @@ def test_did_you_mean_looks_at_a_bounded_number_of_words(seed_index):
     assert engine.calls == MAX_WORDS
     suggest(engine, cache, parse_query(text), text)
     assert engine.calls == MAX_WORDS  # corrections are kept
+
+
+# --- grouping (pure) ----------------------------------------------------------------------------------------
+PARAGRAPH = ("Tập trung tháo gỡ khó khăn, vướng mắc trong công tác bồi thường, giải phóng mặt bằng; đẩy nhanh "
+             "tiến độ giải ngân vốn đầu tư công năm {year}, phấn đấu giải ngân đạt trên 95% kế hoạch vốn được giao.")
+
+
+def _stored(report: str, section: str, body: str) -> dict:
+    return {"report_id": report, "section_id": section, "title": f"Báo cáo {report}", "province": None, "year": None,
+            "period": None, "report_date": None, "body": body}
+
+
+@pytest.mark.parametrize(
+    "bodies, rows, folded",
+    [
+        # the same paragraph in three reports, years changed: one row, two folded under it
+        ([PARAGRAPH.format(year=2020), PARAGRAPH.format(year=2021), PARAGRAPH.format(year=2022)], ["a"], {"a": ["b", "c"]}),
+        # different paragraphs stay apart
+        ([PARAGRAPH.format(year=2020), "Công tác tiếp công dân, giải quyết khiếu nại, tố cáo được thực hiện nghiêm túc, "
+          "đúng quy định của pháp luật; không để xảy ra điểm nóng, khiếu kiện đông người trên địa bàn tỉnh."], ["a", "b"], {}),
+        # short headings are never folded together ("1. Kết quả đạt được")
+        (["1. Kết quả đạt được", "1. Kết quả đạt được"], ["a", "b"], {}),
+    ],
+)
+def test_group_reports_folds_copies_of_one_paragraph(bodies, rows, folded):
+    from searchsvc.grouping import group_reports
+
+    ranked = [(i, 1.0 - i / 10, _stored(r, "s1", body)) for i, (r, body) in enumerate(zip("abc", bodies))]
+    grouped = group_reports(ranked)
+    assert [r.report_id for r in grouped] == rows
+    assert {r.report_id: [s["report_id"] for s in r.same_content] for r in grouped if r.same_content} == folded
+
+
+def test_group_reports_keeps_a_reports_best_three_sections_in_rank_order():
+    from searchsvc.grouping import group_reports
+
+    ranked = [(i, 1.0 - i / 10, _stored(r, f"s{i}", f"đoạn {i}")) for i, r in enumerate("abaaab")]
+    grouped = group_reports(ranked)
+    assert [r.report_id for r in grouped] == ["a", "b"]
+    assert [stored["section_id"] for _, _, stored in grouped[0].ranked] == ["s0", "s2", "s3"]
+
+
+def test_pages_count_rows_once_copies_are_folded(seed_index):
+    results = run(seed_index, "giải ngân vốn đầu tư công", group="report", per_page=2)
+    assert results.total_rows == 5 and results.pages == 3  # five reports, none a copy of another

@@ -101,6 +101,7 @@ SCHEMAS = {
             "suggestion": _nullable("string", description="did you mean (only a query that finds something)"),
             "warnings": STRINGS,
             "group": {"type": "string", "enum": list(GROUPS)},
+            "total_rows": {"type": "integer", "description": "group=report: rows, reports of the same content folded into one"},
             "reports": {"type": "array", "items": _ref("ReportRow"),
                         "description": "group=report: one row per report, in the order of each report's best section"},
         },
