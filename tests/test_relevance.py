@@ -152,3 +152,24 @@ def test_near_identical_sections_are_folded_on_the_generated_corpus(generated_in
 def _write_figures(engine: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"relevance-{engine}.json").write_text(json.dumps(FIGURES[engine], ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+# Twelve everyday queries typed with diacritics (the "done when"): snippets and report pages
+EVERYDAY = ["giải ngân vốn đầu tư công", "phòng, chống dịch Covid-19", "cải cách hành chính", "chuyển đổi số",
+            "an sinh xã hội", "thu ngân sách nhà nước", "xây dựng nông thôn mới", "tai nạn giao thông",
+            "xâm nhập mặn", "thu hút đầu tư", "quy hoạch tỉnh", "môi trường đầu tư kinh doanh"]
+
+
+@pytest.mark.parametrize("q", EVERYDAY)
+def test_everyday_query_marks_only_query_words_in_snippets_and_report_pages(seed_index, client, q):
+    results = search(seed_index, SearchRequest(q=q, group="report", per_page=100))
+    assert results.reports
+    assert snippet_problems(seed_index, q, results.reports) == []
+    matches = parse_query(q).matches()
+    for row in results.reports:
+        page = client.get(f"/reports/{row.report_id}", query_string={"q": q}).get_data(as_text=True)
+        report = seed_index.report(row.report_id)
+        words = {exact_form(t) for t in TOKEN_RE.findall(report["text"])}
+        marked = [t for m in MARK.findall(page) for t in TOKEN_RE.findall(html.unescape(re.sub(r"<[^>]+>", "", m)))]
+        assert marked, f"{q!r}: nothing marked on {row.report_id}"
+        assert [t for t in marked if not _allowed(t, matches, words)] == [], row.report_id
