@@ -205,7 +205,7 @@ def _report_rows(engine, compiled, filters, parsed, request, total_reports, matc
         rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
     counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
     for row in rows:
-        row.matched = counts.get(row.report_id, len(row.ranked))
+        row.matched = counts.get(row.report_id, 0 if row.missing else len(row.ranked))
     return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
 
 

@@ -1,6 +1,7 @@
 """The HTML pages: parsed, not grepped. Uses the ``client`` of the seed index (tests/conftest.py)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -508,3 +509,11 @@ def test_original_download_content_type(name, encoding, expected):
     from web.views import _download_type
 
     assert _download_type(name, encoding) == expected
+
+
+def test_instrument_page_quotes_show_no_footnote_markers(client):
+    # 000 cites 36-NQ/TW in a sentence carrying the marker "⁽²⁾" (corpus/000_*.txt)
+    document = get_page(client, "/instruments/36-NQ_TW.2018")
+    quotes = [q.text for q in document.find_all("blockquote")]
+    assert quotes and any("36-NQ/TW" in q for q in quotes)
+    assert not [q for q in quotes if re.search(r"⁽|\[footnote|\[\d+\s*:", q)]

@@ -75,7 +75,7 @@ SCHEMAS = {
             "period": _nullable("string"),
             "report_date": _nullable("string"),
             "sections": {"type": "array", "items": _ref("Hit"), "description": "its best 1–3 matching sections"},
-            "matched": {"type": "integer", "description": "sections of the report that match"},
+            "matched": {"type": "integer", "description": "sections of the report that match (0 for a partial match)"},
             "same_content": {"type": "array", "items": _ref("SameContent"),
                              "description": "reports whose best section says the same, folded under this one"},
             "missing": {**STRINGS, "description": "query words the report lacks (a partial match, ranked below the full ones)"},

@@ -16,6 +16,7 @@ from searchsvc.instruments import (
     CitingReport, Disambiguation, InstrumentDetail, InstrumentSummary, Listing, Mention, Tally,
 )
 from searchsvc.models import FACETS, Results, SearchRequest
+from searchsvc.snippets import clean_notes
 
 from . import resultrows
 
@@ -378,7 +379,7 @@ def _mention_view(report_id: str, mention: Mention, highlight: str) -> MentionVi
     return MentionView(
         url=report_url(report_id, highlight, mention.section_id),
         crumbs=crumbs(mention.section_path, mention.section_heading),
-        sentence=mark_surface(mention.sentence, mention.surface),
+        sentence=mark_surface(clean_notes(mention.sentence), mention.surface),  # a quote without footnote markers
         note="ghi không kèm năm" if mention.year_inferred else None,
     )
 

@@ -36,7 +36,7 @@ class RowView:
     title: str
     meta: list[str]
     sections: list[HitView]
-    matched: str  # "5 đoạn khớp"
+    matched: str  # "5 đoạn khớp"; "" for a partial match
     matched_url: str  # every matching section of this report
     same_content: list = field(default_factory=list)  # Links to the reports folded under this one
     same_content_label: str = ""  # "và 3 báo cáo khác cùng nội dung"
@@ -77,7 +77,7 @@ def row_views(request: SearchRequest, rows: list[ReportRow], first: int) -> list
             title=row.title,
             meta=_meta(row),
             sections=hit_views(request, row.sections, 1),
-            matched=f"{row.matched} đoạn khớp",
+            matched="" if row.missing else f"{row.matched} đoạn khớp",  # a partial match has no full section
             matched_url=p.search_url(request, q=_in_report(request.q, row.report_id), group="section", page=1),
             same_content=same,
             same_content_label=f"và {len(same)} báo cáo khác cùng nội dung" if same else "",
