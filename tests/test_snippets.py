@@ -116,3 +116,46 @@ def test_analyzers_survive_a_pickle_round_trip(analyzer):
 )
 def test_analyzers(analyzer, text, mode, tokens):
     assert [t.text for t in analyzer(text, mode=mode)] == tokens
+
+
+# --- the find-based marker agrees with marking every token one by one ----------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from searchsvc.analysis import split_compound as _parts  # noqa: E402
+from searchsvc.normalize import TOKEN_RE, exact_form, fold  # noqa: E402
+from searchsvc.snippets import marked_spans  # noqa: E402
+
+SYLLABLES = ["đầu", "đấu", "dau", "ĐẦU", "tư", "từ", "tử", "TU", "công", "cộng", "CÔNG", "hoà", "hòa", "hoa",
+             "84/NQ-CP", "04-NQ/TU", "Covid-19", "KT-XH", "giải", "giai", "ngân"]
+GLUE = [" ", ", ", " - ", "; ", " (", ") ", "\n", "…"]
+
+
+def naive_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Every token checked against every typed word: whole, or a part of a compound without "/";
+    a word typed with diacritics marks only its spelling when the text has it somewhere."""
+    tokens = list(TOKEN_RE.finditer(text))
+    spans = []
+    for word in words:
+        exact = exact_form(word) if word != fold(word) else None
+        hits = [(t, exact_form(t.group()) == exact) for t in tokens
+                if fold(t.group()) == fold(word) or ("/" not in t.group() and fold(word) in [fold(p) for p in _parts(t.group())])]
+        exact_there = exact is not None and any(e for t, e in hits if fold(t.group()) == fold(word))
+        spans += [t.span() for t, e in hits if not exact_there or (e and fold(t.group()) == fold(word))]
+    joined = []
+    for start, end in sorted(set(spans)):
+        if joined and start < joined[-1][1]:
+            continue
+        if joined and not text[joined[-1][1]:start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SYLLABLES), st.sampled_from(GLUE)), min_size=1, max_size=30),
+       st.lists(st.sampled_from(["đầu", "dau", "tư", "tu", "công", "hòa", "giai", "covid", "ngân"]), min_size=1, max_size=3, unique=True))
+def test_marks_agree_with_checking_every_token(pieces, words):
+    text = "".join(s + g for s, g in pieces)
+    matches = settle(parse_query(" ".join(words)).matches(), text)
+    assert marked_spans(text, matches) == naive_spans(text, words)
