@@ -147,7 +147,7 @@ def cmd_search(args) -> int:
     filters = {name: values for name in ("province", "year", "period", "type", "instrument", "issuer", "section")
                if (values := getattr(args, name))}
     request = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.limit,
-                            scope="section" if args.citing_sections else "report")
+                            scope="section" if args.citing_sections else "report", group=args.group)
     try:
         index = SearchIndex(args.index)
         results = search(index, request)
@@ -162,16 +162,28 @@ def cmd_search(args) -> int:
 
     for warning in results.warnings:
         print(f"Lưu ý: {warning}", file=sys.stderr)
-    print(f"{results.total} mục trong {results.total_reports} báo cáo ({results.took_ms:.0f} ms)")
+    print(f"{results.total_reports} báo cáo, {results.total} đoạn ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"Có phải bạn muốn tìm: {results.suggestion}")
     bold = sys.stdout.isatty()
-    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+
+    def show(hit, indent: str) -> None:
         text = re.sub(r"<mark>(.*?)</mark>", (r"\033[1m\1\033[0m" if bold else r"[\1]"), hit.snippet)
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-        print(f"\n{number}. {hit.title} — {hit.province or '?'}, {hit.year or '?'} [{hit.report_id}#{hit.section_id}]")
-        print(f"   {' › '.join(hit.path) or 'Phần mở đầu'}: {hit.heading[:100]}")
-        print(f"   {text}")
+        print(f"{indent}{' › '.join(hit.path) or 'Phần mở đầu'}: {hit.heading[:100]} [{hit.report_id}#{hit.section_id}]")
+        print(f"{indent}{text}")
+
+    first = (results.page - 1) * results.per_page + 1
+    for number, row in enumerate(results.reports, start=first):
+        lacks = f" — Thiếu: {', '.join(row.missing)}" if row.missing else ""
+        print(f"\n{number}. {row.title} — {row.province or '?'}, {row.year or '?'} ({row.matched} đoạn khớp){lacks}")
+        for hit in row.sections:
+            show(hit, "   ")
+        if row.same_content:
+            print(f"   và {len(row.same_content)} báo cáo khác cùng nội dung: " + ", ".join(r["report_id"] for r in row.same_content))
+    for number, hit in enumerate([] if results.reports else results.hits, start=first):
+        print(f"\n{number}. {hit.title} — {hit.province or '?'}, {hit.year or '?'}")
+        show(hit, "   ")
     return 0
 
 
@@ -213,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--page", type=int, default=1)
+    p.add_argument("--group", default="section", choices=["section", "report"],
+                   help="section: mỗi mục một kết quả; report: mỗi báo cáo một dòng với các mục phù hợp nhất")
     p.add_argument("--citing-sections", action="store_true",
                    help="với bộ lọc văn bản được trích dẫn: chỉ các mục trích dẫn (mặc định: cả báo cáo trích dẫn)")
     p.add_argument("--json", action="store_true")
