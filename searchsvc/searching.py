@@ -40,7 +40,8 @@ SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 HANDFUL = 5  # fewer reports with every word than this: reports with most of the words follow
 CITATION_FACETS = ("instrument", "type", "issuer")  # filters on what a section cites
 ROW_FRAGMENTS = (2, 1)  # snippet pieces of a report's best section, and of its next ones
-MAX_SCOPED_REPORTS = 2000  # reports a citation filter may select (more: sections that cite it)
+MAX_SCOPED_REPORTS = 2000
+MAX_GROUPED = 4096  # best sections grouped into rows by report, at most (bounds a search's cost)  # reports a citation filter may select (more: sections that cite it)
 
 
 def validate(request: SearchRequest) -> SearchRequest:
@@ -181,12 +182,13 @@ def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) 
 
 
 def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[ReportRow]:
-    """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there."""
+    """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
+    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections."""
     fetch = max(64, 4 * wanted_rows)
     while True:
-        page, _ = engine.page(compiled, sort, 0, min(fetch, max(total, 1)))
+        page, _ = engine.page(compiled, sort, 0, min(fetch, max(total, 1), MAX_GROUPED))
         rows = group_reports(page)
-        if len(rows) >= wanted_rows or fetch >= total:
+        if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4
 
