@@ -247,7 +247,7 @@ def _label(item) -> str:
 
 
 def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[ReportRow]:
-    """Reports whose sections hold at least half of the query's words (not all), ranked below
+    """Reports whose sections hold two in three of the query's words (not all), ranked below
     the full matches: most words first, then by score; each with the words it lacks."""
     items, fixed = _required(tree)
     if len(items) < 3 or wanted <= 0:
@@ -255,7 +255,7 @@ def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[R
     each = [engine.matching_docs(engine.compile(And((i, *fixed)), filters)) for i in items]
     arrays = [np.asarray(d.array, dtype=np.int64) for d in each]
     docs, counts = np.unique(np.concatenate(arrays), return_counts=True) if arrays else (np.zeros(0), np.zeros(0))
-    need = -(-len(items) // 2)
+    need = -(-2 * len(items) // 3)  # most of the words: two in three
     candidates = {int(d): int(c) for d, c in zip(docs, counts) if need <= c < len(items)}
     if not candidates:
         return []
