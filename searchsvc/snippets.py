@@ -29,7 +29,7 @@ from .normalize import TOKEN_RE, exact_form, fold, nfc
 from .patterns import MARKER
 from .query import Match
 
-__all__ = ["clean_notes", "settle", "marked_spans", "highlight", "snippet"]
+__all__ = ["clean_notes", "settle", "marked_spans", "join_spans", "highlight", "snippet"]
 
 
 def _letter_table() -> np.ndarray:
@@ -148,6 +148,12 @@ def marked_spans(text: str, matches: list[Match]) -> list[tuple[int, int]]:
         if exact or match.exact is None
         for span in found
     )
+    return join_spans(text, spans)
+
+
+def join_spans(text: str, spans) -> list[tuple[int, int]]:
+    """Sorted token spans as marks: a token marked twice once, marks with only spaces between
+    them one mark ("đầu tư công")."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and start < joined[-1][1]:  # the same token marked twice

@@ -123,7 +123,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from searchsvc.analysis import split_compound as _parts  # noqa: E402
 from searchsvc.normalize import TOKEN_RE, exact_form, fold  # noqa: E402
-from searchsvc.snippets import marked_spans  # noqa: E402
+from searchsvc.snippets import join_spans, marked_spans  # noqa: E402
 
 SYLLABLES = ["đầu", "đấu", "dau", "ĐẦU", "tư", "từ", "tử", "TU", "công", "cộng", "CÔNG", "hoà", "hòa", "hoa",
              "84/NQ-CP", "04-NQ/TU", "Covid-19", "KT-XH", "giải", "giai", "ngân"]
@@ -141,15 +141,7 @@ def naive_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
                 if fold(t.group()) == fold(word) or ("/" not in t.group() and fold(word) in [fold(p) for p in _parts(t.group())])]
         exact_there = exact is not None and any(e for t, e in hits if fold(t.group()) == fold(word))
         spans += [t.span() for t, e in hits if not exact_there or (e and fold(t.group()) == fold(word))]
-    joined = []
-    for start, end in sorted(set(spans)):
-        if joined and start < joined[-1][1]:
-            continue
-        if joined and not text[joined[-1][1]:start].strip():
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return joined
+    return join_spans(text, sorted(set(spans)))  # joining marks is not what is compared
 
 
 @settings(max_examples=300, deadline=None)
