@@ -157,9 +157,10 @@ def cmd_search(args) -> int:
     from .models import SearchRequest
     from .searching import QueryError, search
 
-    filters = {name: values for name in ("province", "year", "period", "type", "instrument", "issuer", "section")
+    filters = {name: values for name in ("province", "year", "period", "doctype", "type", "instrument", "issuer", "section")
                if (values := getattr(args, name))}
-    request = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.limit)
+    request = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.limit,
+                            scope="section" if args.citing_sections else "report", group=args.group)
     try:
         index = SearchIndex(args.index)
         results = search(index, request)
@@ -174,16 +175,28 @@ def cmd_search(args) -> int:
 
     for warning in results.warnings:
         print(f"Lưu ý: {warning}", file=sys.stderr)
-    print(f"{results.total} mục trong {results.total_reports} báo cáo ({results.took_ms:.0f} ms)")
+    print(f"{results.total_reports} báo cáo, {results.total} đoạn ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"Có phải bạn muốn tìm: {results.suggestion}")
     bold = sys.stdout.isatty()
-    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+
+    def show(hit, indent: str) -> None:
         text = re.sub(r"<mark>(.*?)</mark>", (r"\033[1m\1\033[0m" if bold else r"[\1]"), hit.snippet)
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-        print(f"\n{number}. {hit.title} — {hit.province or '?'}, {hit.year or '?'} [{hit.report_id}#{hit.section_id}]")
-        print(f"   {' › '.join(hit.path) or 'Phần mở đầu'}: {hit.heading[:100]}")
-        print(f"   {text}")
+        print(f"{indent}{' › '.join(hit.path) or 'Phần mở đầu'}: {hit.heading[:100]} [{hit.report_id}#{hit.section_id}]")
+        print(f"{indent}{text}")
+
+    first = (results.page - 1) * results.per_page + 1
+    for number, row in enumerate(results.reports, start=first):
+        lacks = f" — Thiếu: {', '.join(row.missing)}" if row.missing else ""
+        print(f"\n{number}. {row.title} — {row.province or '?'}, {row.year or '?'} ({row.matched} đoạn khớp){lacks}")
+        for hit in row.sections:
+            show(hit, "   ")
+        if row.same_content:
+            print(f"   và {len(row.same_content)} báo cáo khác cùng nội dung: " + ", ".join(r["report_id"] for r in row.same_content))
+    for number, hit in enumerate([] if results.reports else results.hits, start=first):
+        print(f"\n{number}. {hit.title} — {hit.province or '?'}, {hit.year or '?'}")
+        show(hit, "   ")
     return 0
 
 
@@ -300,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="TRUY_VẤN", help='truy vấn, ví dụ: "Nghị quyết 84/NQ-CP" hoặc đầu tư công year:2020')
     p.add_argument("--index", default=_setting("index"), metavar="THƯ_MỤC", help=_help("index"))
     for name, what in [("province", "tỉnh này"), ("year", "năm này"), ("period", "kỳ báo cáo này"),
+                       ("doctype", "loại văn bản này (Báo cáo, Kế hoạch, Quyết định …)"),
                        ("type", "loại văn bản được trích dẫn này"), ("instrument", "văn bản được trích dẫn này, ví dụ 84/NQ-CP"),
                        ("issuer", "cơ quan ban hành này"), ("section", "mục này")]:
         p.add_argument(f"--{name}", action="append", default=[], metavar="GIÁ_TRỊ",
@@ -308,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thứ tự: liên quan nhất, mới nhất, cũ nhất (mặc định: %(default)s)")
     p.add_argument("--limit", type=at_least_one, default=10, metavar="SỐ", help="số kết quả mỗi trang (mặc định: %(default)s)")
     p.add_argument("--page", type=at_least_one, default=1, metavar="SỐ", help="trang kết quả (mặc định: %(default)s)")
+    p.add_argument("--group", default="section", choices=["section", "report"],
+                   help="section: mỗi mục một kết quả; report: mỗi báo cáo một dòng với các mục khớp nhất (mặc định: %(default)s)")
+    p.add_argument("--citing-sections", action="store_true",
+                   help="với bộ lọc văn bản được trích dẫn: chỉ các mục trích dẫn (mặc định: cả báo cáo trích dẫn)")
     p.add_argument("--json", action="store_true", help="in kết quả bằng JSON")
     p.set_defaults(func=cmd_search)
 

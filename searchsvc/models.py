@@ -129,6 +129,8 @@ class Report:
 
 # --- search ------------------------------------------------------------------------------------------
 SORTS = ("relevance", "newest", "oldest")
+GROUPS = ("section", "report")  # hits: one per matching section, or one row per report
+SCOPES = ("report", "section")  # citation filters select reports that cite, or only the citing sections
 FACETS = ("province", "year", "period", "doctype", "type", "issuer", "instrument", "section")
 
 
@@ -141,6 +143,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    group: str = "section"
+    scope: str = "report"
 
 
 @dataclass
@@ -168,6 +172,7 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark>
     score: float
     instruments: list[dict]  # {"key", "canonical", "type", "year", "title"}
+    cites: bool = False  # the section cites what a citation filter asks for (report scope)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -185,10 +190,14 @@ class Results:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     warnings: list[str] = field(default_factory=list)
+    group: str = "section"
+    reports: list = field(default_factory=list)  # ``grouping.ReportRow`` of the page (group "report")
+    total_rows: int = 0  # group "report": rows (reports of the same content fold into one row)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        shown = self.total_rows if self.group == "report" else self.total
+        return max(1, -(-shown // self.per_page))
 
     def to_dict(self) -> dict:
         return {
@@ -202,4 +211,6 @@ class Results:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
+            "group": self.group,
+            **({"reports": [r.to_dict() for r in self.reports], "total_rows": self.total_rows} if self.group == "report" else {}),
         }

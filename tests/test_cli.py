@@ -65,10 +65,22 @@ def test_bad_file_is_reported_and_the_rest_parsed(tmp_path):
 
 def test_search_text_and_json(seed_index_dir):
     text = cli("search", "Nghị quyết 84/NQ-CP", "--index", str(seed_index_dir)).stdout
-    assert text.startswith("3 mục trong 3 báo cáo")
+    assert text.startswith("3 báo cáo, 3 đoạn")
     data = json.loads(cli("search", "covid", "--index", str(seed_index_dir), "--province", "Bắc Giang", "--json").stdout)
     assert {"query", "total", "total_reports", "took_ms", "hits", "facets", "suggestion", "warnings"} <= set(data)
     assert {h["report_id"] for h in data["hits"]} == {"002_acdedd4f53924217"}
+
+
+def test_search_by_report_and_only_citing_sections(seed_index_dir):
+    # 000's annex caption names it "Báo cáo số 165 /BC-UBND": its own number finds it, first
+    rows = cli("search", "165/BC-UBND", "--index", str(seed_index_dir), "--group", "report").stdout
+    assert rows.splitlines()[2].startswith("1. ") and "Bình Dương" in rows.splitlines()[2]
+    args = ["search", "đầu tư", "--index", str(seed_index_dir), "--instrument", "84/NQ-CP", "--limit", "100", "--json"]
+    reports = json.loads(cli(*args).stdout)
+    sections = json.loads(cli(*args, "--citing-sections").stdout)
+    # 004 cites it in a paragraph that never says "đầu tư": only the citing sections leave it out
+    assert {h["report_id"] for h in reports["hits"]} == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    assert {h["report_id"] for h in sections["hits"]} == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217"}
 
 
 @pytest.mark.parametrize(

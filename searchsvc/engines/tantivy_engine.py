@@ -47,7 +47,7 @@ import tantivy
 
 from ..analysis import analyze_text, split_compound
 from ..normalize import exact_form, fold, has_diacritics
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
 from ..schema import (EXACT_BOOST, FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, PROXIMITY_BOOST, filter_clause, instrument_term,
                       word_terms)
 from .docsets import DocSet, _ranges, _ranks, merge_pairs
@@ -710,7 +710,7 @@ class _Compiler:
             return _any_of([self.translate(i, boosts) for i in node.items])
         if isinstance(node, And):
             required = [self.translate(i, boosts) for i in node.items]
-            words = [i.text for i in node.items if isinstance(i, Word)]
+            words = near_words(node)
             if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh: AndMaybe)
                 near = self.phrase(tuple(words), slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
                 return Q.boolean_query([*((Occur.Must, q) for q in required), (Occur.Should, near)])
