@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_spec
 
-from web import create_app
+from searchsvc.web import create_app
 
 from .htmltree import parse
 

@@ -21,10 +21,10 @@ from searchsvc.models import SearchRequest
 from searchsvc.normalize import TOKEN_RE, exact_form, fold
 from searchsvc.query import parse_query
 from searchsvc.searching import search
-from tests.data.relevance import QUERIES
+from tests.data.relevance import QUERIES, REALDOCS_JUDGED
 
 ROOT = Path(__file__).resolve().parent.parent
-REALDOCS = ROOT / "tests" / "data" / "realdocs"
+REALDOCS = ROOT.parent / "shared" / "realdocs"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 GENERATE = ROOT / "benchmarks" / "generate.py"
 MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -36,9 +36,8 @@ FIGURES: dict[str, dict] = {}
 @pytest.fixture(scope="session")
 def realdocs_index(tmp_path_factory, engine):
     corpus = tmp_path_factory.mktemp("realdocs")
-    for path in REALDOCS.iterdir():
-        if path.suffix in (".docx", ".pdf"):
-            shutil.copy(path, corpus / path.name)
+    for name in REALDOCS_JUDGED:
+        shutil.copy(REALDOCS / name, corpus / name)
     index_dir = tmp_path_factory.mktemp(f"realdocs-index-{engine}")
     build_index(corpus, index_dir, engine=engine)
     index = SearchIndex(index_dir)

@@ -8,7 +8,7 @@ import pytest
 
 from searchsvc.indexing import build_index
 from searchsvc.normalize import fold
-from web import SECURITY_HEADERS, create_app
+from searchsvc.web import SECURITY_HEADERS, create_app
 
 from .htmltree import parse
 
@@ -506,7 +506,7 @@ def test_a_report_typed_without_accents_is_flagged_and_found(tmp_path):
     ],
 )
 def test_original_download_content_type(name, encoding, expected):
-    from web.views import _download_type
+    from searchsvc.web.views import _download_type
 
     assert _download_type(name, encoding) == expected
 

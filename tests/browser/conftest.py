@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from web import create_app
+from searchsvc.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"

@@ -1,7 +1,7 @@
 """The relevance test set: queries and the reports relevant to each, judged by reading the documents.
 
-Corpora: "seeds" (corpus/, five provincial reports), "realdocs" (tests/data/realdocs/, ten real
-office files that load today: .docx and .pdf with a text layer) and "generated" (benchmarks/
+Corpora: "seeds" (corpus/, five provincial reports), "realdocs" (the ten files of ``REALDOCS_JUDGED``
+from ../shared/realdocs/: the .docx and the .pdf with a text layer) and "generated" (benchmarks/
 generate.py --reports 30 --seed 7: seed text recombined across provinces and years).
 
 Kinds:
@@ -88,3 +88,19 @@ QUERIES = [
     ("generated", "35/NQ-CP", "exact", None, r"(?<![\d/])35/NQ-CP"),
     ("generated", "79/NQ-CP", "exact", None, r"(?<![\d/])79/NQ-CP"),
 ]
+
+
+# The files of ../shared/realdocs/ the "realdocs" queries were judged on (reports outside this list
+# were not read for these queries, so they are not indexed for them).
+REALDOCS_JUDGED = (
+    "dev_01_lam-dong-bc-cham-diem-par-index-2025.docx",
+    "dev_02_lam-dong-hcc-bc-chat-luong-phuc-vu-2025.docx",
+    "dev_03_lam-dong-snv-bc-cac-chi-so-2025.docx",
+    "dev_04_lam-dong-bc-to-chuc-quan-ly-hoi-2025.docx",
+    "dev_11_lam-dong-kh-thi-dua-cchc-2026.docx",
+    "dev_12_lam-dong-kh-ctmtqg-pcmt-2030.docx",
+    "dev_14_lam-dong-qd-cong-bo-chi-so-cchc-2025.docx",
+    "dev_19_lam-dong-cv-cai-thien-chi-so-2025.docx",
+    "dev_21_bo-tu-phap-cv-3917-2025.pdf",
+    "dev_24_thua-thien-hue-tb-254-pctt-2022.pdf",
+)
