@@ -8,7 +8,10 @@ byte), so relevance order is compared where Whoosh's scores are clearly apart.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,3 +265,62 @@ def test_an_index_without_documents_answers_empty(tmp_path, engine):
         assert (results.total, results.total_reports, results.hits) == (0, 0, [])
         assert all(values == [] for values in results.facets.values())
     index.close()
+
+
+# --- a new user's collection, through the command line -------------------------------------------------
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def _six_formats(folder: Path) -> None:
+    """Six ordinary report files: UTF-8, UTF-8 with BOM and CRLF, NFD, Windows-1258 (decomposed,
+    as that code page writes Vietnamese), a .docx made with python-docx, and one typed without
+    diacritics."""
+    import unicodedata
+
+    import docx
+
+    from searchsvc.normalize import fold
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    folder.mkdir()
+    (folder / "a_utf8.txt").write_text(texts[0], encoding="utf-8")
+    (folder / "b_bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + texts[1].replace("\n", "\r\n").encode("utf-8"))
+    (folder / "c_nfd.txt").write_text(unicodedata.normalize("NFD", texts[2]), encoding="utf-8")
+    (folder / "d_cp1258.txt").write_bytes(unicodedata.normalize("NFD", texts[3]).encode("cp1258", errors="replace"))
+    document = docx.Document()
+    for line in texts[4].splitlines():
+        document.add_paragraph(line)
+    document.save(folder / "e_docx.docx")
+    (folder / "f_plain.txt").write_text(fold(texts[0]), encoding="utf-8")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "searchsvc.cli", *args], capture_output=True, text=True, timeout=600,
+                          env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+
+
+SIX_QUERIES = ["kinh tế", "kinh te", '"đầu tư công"', "Nghị quyết 84/NQ-CP", "covid -dịch", "", "giáo dục OR y tế",
+               "ngân sách year:2020"]
+
+
+def _answers(index: Path) -> dict:
+    answers = {}
+    for q in SIX_QUERIES:
+        done = _cli("search", q, "--index", str(index), "--json", "--limit", "100")
+        assert done.returncode == 0, done.stderr
+        results = json.loads(done.stdout)
+        answers[q] = (results["total"], results["total_reports"], results["facets"],
+                      sorted((h["report_id"], h["section_id"], h["snippet"]) for h in results["hits"]))
+    return answers
+
+
+def test_six_ordinary_files_index_and_search_on_the_default_engine_as_on_tantivy(tmp_path):
+    _six_formats(tmp_path / "corpus")
+    built = _cli("index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "default"))
+    assert built.returncode == 0, built.stderr
+    assert "Báo cáo: 6 " in built.stdout
+    assert _cli("index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "tantivy"),
+                "--engine", "tantivy").returncode == 0
+    default, tantivy = _answers(tmp_path / "default"), _answers(tmp_path / "tantivy")
+    assert default["kinh tế"][1] == 6 and default["Nghị quyết 84/NQ-CP"][0]  # every file found, citations too
+    assert default == tantivy

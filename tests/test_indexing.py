@@ -320,3 +320,36 @@ def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path
     assert "Không có thay đổi" in second.stdout
     as_json = json.loads(run("index", "--corpus", str(corpus), "--index", str(index_dir), "--json").stdout)
     assert as_json["changed"] is False and as_json["reports"] == 5
+
+
+def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_path, monkeypatch):
+    """Whoosh's multiprocessing writer starts a sub-writer per job file; which sub-writer takes
+    which job is a race, and one may take none. Its segment, without documents, made the index
+    unreadable ("'EmptyColumnReader' object has no attribute '_offsets'") and the next update a
+    silent full rebuild (the flaky update test). Here the race's outcome is forced: one more
+    sub-writer started once every job is taken, which only ever gets the signal to finish."""
+    from whoosh.index import open_dir
+
+    from searchsvc.engines import whoosh_engine
+
+    original = whoosh_engine._MpWriter._commit
+
+    def with_an_idle_sub_writer(self, *args):
+        if self.docbuffer:
+            self._enqueue()
+        while not self._queue.empty():  # every job taken by the sub-writers started so far
+            time.sleep(0.05)
+        self._new_task()
+        return original(self, *args)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(whoosh_engine._MpWriter, "_commit", with_an_idle_sub_writer)
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    segments = open_dir(str(current_generation(index_dir) / "whoosh"))._segments()
+    assert segments and all(segment.doc_count_all() for segment in segments)
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    target = corpus / "001_ffc53ab4c4f31481.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nCây chôm chôm được mùa.\n", encoding="utf-8")
+    summary = build_index(corpus, index_dir)
+    assert not summary.full and summary.updated == [target.name]  # an update, not a rebuild

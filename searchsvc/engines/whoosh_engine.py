@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 import threading
 from collections import Counter, OrderedDict
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
 from ..analysis import analyze_text, bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
@@ -35,12 +36,12 @@ from ..processes import exit_with_parent
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
 from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, build_schema, filter_clause, instrument_term, word_terms
 from .docsets import DocSet, FacetTable
+from .whoosh_segments import field_lengths, leaves, number_column, positions, postings, text_column
 
 __all__ = ["prepare", "create_writer", "open_reader"]
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
-_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -73,14 +74,62 @@ class _SubWriter(SubWriterTask):
         super().run()
 
 
+class _Jobs:
+    """The sub-writers' job queue as the parent writer puts to it: it waits for a sub-writer to
+    take a job, but not for one that died (an error, a full disk): that fails the build."""
+
+    def __init__(self, jobs, tasks: list):
+        self.jobs, self.tasks = jobs, tasks
+
+    def put(self, job) -> None:
+        while True:
+            _check_tasks(self.tasks)
+            try:
+                self.jobs.put(job, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+
+def _check_tasks(tasks: list) -> None:
+    failed = [task.exitcode for task in tasks if task.exitcode not in (None, 0)]
+    if failed:
+        raise OSError(f"Một tiến trình ghi chỉ mục (Whoosh) đã dừng vì lỗi (mã {failed[0]}).")
+
+
 class _MpWriter(MpWriter):
-    """Whoosh's multiprocessing writer, with sub-writers that end with the indexing run."""
+    """Whoosh's multiprocessing writer, made to end on every path: sub-writers that end with
+    the indexing run and are stopped on ``cancel``; a sub-writer that dies fails the commit
+    instead of losing its documents or leaving the parent waiting; no segment without documents
+    (a sub-writer that got no job) is listed in the index."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._queue = self.jobqueue
+        self.jobqueue = _Jobs(self._queue, self.tasks)
 
     def _new_task(self):
-        task = _SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        task = _SubWriter(self.storage, self.indexname, self._queue, self.resultqueue, self.subargs, self.multisegment)
+        task.daemon = True  # never outlives this process
         self.tasks.append(task)
         task.start()
         return task
+
+    def _commit_toc(self, segments):
+        _check_tasks(self.tasks)
+        super()._commit_toc([segment for segment in segments if segment.doc_count_all()])
+
+    def cancel(self):
+        try:
+            for task in self.tasks:
+                task.terminate()
+            for task in self.tasks:
+                task.join(10)
+                if task.is_alive():
+                    task.kill()
+        finally:
+            self.tasks.clear()
+            SegmentWriter.cancel(self)
 
 
 class Writer:
@@ -132,11 +181,11 @@ class Reader:
         reader = self._searcher.reader()
         self._n = reader.doc_count_all()
         self._live = np.ones(self._n, dtype=np.bool_)
-        for leaf, offset in _leaves(reader):
+        for leaf, offset in leaves(reader):
             for doc in leaf.deleted_docs_set:
                 self._live[offset + doc] = False
         self._table = FacetTable.from_columns(
-            _column(reader, "report_id", self._n), {f: _column(reader, c, self._n) for f, c in FACET_COLUMNS.items()})
+            text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()})
         self.report_of = self._table.report_ids.__getitem__
         self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
@@ -170,21 +219,14 @@ class Reader:
 
     def _read_array(self, name: str) -> np.ndarray:
         reader = self._searcher.reader()
-        if name.startswith("length:"):  # the field length Whoosh's BM25F divides by (one byte each)
-            field = name.partition(":")[2]
-            codes = np.zeros(self._n, dtype=np.uint8)
-            for leaf, offset in _leaves(reader):
-                lengths = f"_{field}_len"
-                if leaf._perdoc.has_column(lengths):
-                    column = leaf._perdoc.column_reader(lengths, LENGTHS_COLUMN)
-                    codes[offset : offset + leaf.doc_count_all()] = np.frombuffer(bytes(column.load()), dtype=np.uint8)
-            return _BYTE_LENGTHS[codes]
+        if name.startswith("length:"):  # the field length Whoosh's BM25F divides by
+            return field_lengths(reader, name.partition(":")[2])
         if name == "year":
-            return np.array([int(v or 0) for v in _column(reader, "year", self._n, raw=True)], dtype=np.int64)
+            return number_column(reader, "year")
         # date order ("oldest"/"newest"): Whoosh's (sort_date, report_id, order), then document number
-        dates = _codes(_column(reader, "sort_date", self._n))
-        reports = _codes(_column(reader, "report_id", self._n))
-        order = np.array([int(v or 0) for v in _column(reader, "order", self._n, raw=True)], dtype=np.int64)
+        dates = _codes(text_column(reader, "sort_date"))
+        reports = _codes(text_column(reader, "report_id"))
+        order = number_column(reader, "order")
         first = -dates if name == "newest" else dates
         ranks = np.empty(self._n, dtype=np.int64)
         ranks[np.lexsort((np.arange(self._n), order, reports, first))] = np.arange(self._n)
@@ -220,17 +262,8 @@ class Reader:
                 return cached[0]
         decode = self._schema[field].format.decode_positions
         found = {}
-        for leaf, offset in _leaves(self._searcher.reader()):
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_values()
-                for doc, value in zip(matcher._ids, matcher._values):
-                    found[doc + offset] = tuple(decode(value))
-                matcher._next_block()
+        for leaf, offset in leaves(self._searcher.reader()):
+            found.update((doc + offset, where) for doc, where in positions(leaf, field, text, decode).items())
         self._keep(key, found, 120 * len(found))
         return found
 
@@ -244,22 +277,12 @@ class Reader:
                 self._postings_bytes -= old_size
 
     def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and weights of a term, block by block, deleted documents left out.
-        (Whoosh's matchers give them one at a time; its W3 codec keeps each block of up to 128
-        postings as a pickled tuple of id deltas and a tuple or array of weights.)"""
+        """Document numbers and weights of a term, deleted documents left out."""
         ids, weights = [], []
-        for leaf, offset in _leaves(self._searcher.reader()):
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)  # deletions filter: the live mask does it
-            while matcher.is_active():
-                if matcher._data is None:
-                    matcher._read_data()
-                ids.append(np.cumsum(np.array(matcher._data[0], dtype=np.int64)) + offset)
-                matcher._read_weights()
-                weights.append(np.asarray(matcher._weights, dtype=np.float64))
-                matcher._next_block()
+        for leaf, offset in leaves(self._searcher.reader()):
+            docs, values = postings(leaf, field, text)
+            ids.append(docs + offset)
+            weights.append(values)
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         docs, weights = np.concatenate(ids), np.concatenate(weights)
@@ -343,28 +366,6 @@ class Reader:
 
 def open_reader(path: Path) -> Reader:
     return Reader(path)
-
-
-def _leaves(reader) -> list:
-    """(segment reader, first document number) of each segment."""
-    return reader.leaf_readers() if reader.doc_count_all() else []
-
-
-def _column(reader, name: str, count: int, raw: bool = False) -> list:
-    """The values of a sortable column for every document: text (read a segment at a time,
-    the column's bytes at once), or numbers as Whoosh gives them (``raw``)."""
-    if not count:
-        return []
-    if raw:
-        return list(reader.column_reader(name))
-    values: list[str] = []
-    for leaf, _ in _leaves(reader):
-        column = leaf.column_reader(name, translate=False)
-        starts, lengths = column._offsets, column._lengths  # Whoosh's VarBytesColumn reader
-        size = (starts[-1] + lengths[-1]) if len(starts) else 0
-        data = column._dbfile.get(column._basepos, size) if size else b""
-        values += [data[s : s + n].decode("utf-8") for s, n in zip(starts, lengths)]
-    return values
 
 
 def _codes(values: list[str]) -> np.ndarray:
