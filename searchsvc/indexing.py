@@ -543,9 +543,11 @@ def build_index(
                 }
                 _write_new(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
             except BaseException:
-                if writer is not None and not committed:
-                    writer.cancel()
-                shutil.rmtree(generation, ignore_errors=True)
+                try:
+                    if writer is not None and not committed:
+                        writer.cancel()  # may fail too (a full disk): the generation goes all the same
+                finally:
+                    shutil.rmtree(generation, ignore_errors=True)
                 raise
         step("switch")
         _switch(index_dir, generation)

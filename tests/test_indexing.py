@@ -353,3 +353,105 @@ def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_
     target.write_text(target.read_text(encoding="utf-8") + "\nCây chôm chôm được mùa.\n", encoding="utf-8")
     summary = build_index(corpus, index_dir)
     assert not summary.full and summary.updated == [target.name]  # an update, not a rebuild
+
+
+# --- every exit path of a Whoosh full build (its sub-writer processes) ---------------------------------
+def _build_guarded(corpus, index_dir, **kwargs):
+    """build_index in a thread with a generous hang guard: (error raised, or None)."""
+    outcome = {}
+
+    def run():
+        try:
+            build_index(corpus, index_dir, **kwargs)
+        except BaseException as error:  # what the test looks at
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(300)
+    assert not thread.is_alive(), "the build hangs"
+    return outcome.get("error")
+
+
+def _no_children_left():
+    deadline = time.monotonic() + 60  # a hang guard, not a timing assertion
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not multiprocessing.active_children()
+
+
+def _full_disk(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["sub-writer", "parent writer"])
+def test_a_failing_whoosh_writer_ends_every_process_and_keeps_the_previous_index(corpus, tmp_path, monkeypatch, where):
+    """A full disk (injected) or an error in one of Whoosh's sub-writer processes or in the
+    writer that hands them jobs: the build fails with the error, every child process exits, the
+    partial generation is removed and the previous index still answers."""
+    from searchsvc.engines import whoosh_engine
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    before = current_generation(index_dir)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    if where == "sub-writer":  # in the forked sub-writers only
+        monkeypatch.setattr(whoosh_engine._SubWriter, "_process_file", _full_disk)
+    else:
+        monkeypatch.setattr(whoosh_engine._MpWriter, "_enqueue", _full_disk)
+    error = _build_guarded(corpus, index_dir, full=True)
+    assert isinstance(error, OSError)
+    assert _no_children_left()
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+
+
+def test_a_full_disk_fails_the_index_command_with_its_message(corpus, tmp_path):
+    """Through the command line, with the failure injected in the sub-writers of a real process
+    (``sitecustomize`` of a throwaway folder): the command returns 1 with one line, no traceback."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        "import errno\n"
+        "from searchsvc.engines import whoosh_engine\n"
+        "def full(*args):\n    raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "whoosh_engine._SubWriter._process_file = full\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index",
+                           str(tmp_path / "index")], capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PYTHONPATH": f"{hooks}:{root}"})
+    assert done.returncode == 1
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+    assert not list((tmp_path / "index").glob("gen-*"))
+
+
+def _build_until_commit_in_child(corpus, index_dir, ready_path):
+    """A full Whoosh build that names its sub-writers when every document is handed out, then pauses."""
+
+    def pause(stage):
+        if stage == "commit":
+            Path(ready_path).write_text(json.dumps([p.pid for p in multiprocessing.active_children()]))
+            time.sleep(60)
+
+    os.cpu_count = lambda: 2
+    build_index(corpus, index_dir, full=True, hook=pause, engine="whoosh", workers=0)
+
+
+def test_a_killed_whoosh_build_leaves_no_sub_writer_behind(corpus, tmp_path):
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(target=_build_until_commit_in_child, args=(corpus, tmp_path / "index", ready))
+    child.start()
+    deadline = time.monotonic() + 120
+    while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sub_writers = json.loads(ready.read_text())
+    assert sub_writers  # the seed corpus fills at least one job file
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    deadline = time.monotonic() + 30
+    while any(map(_running, sub_writers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, sub_writers))
+    assert build_index(corpus, tmp_path / "index", full=True, lock_timeout=5).reports == 5

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import queue
+import sys
 import threading
 from collections import Counter, OrderedDict
 from pathlib import Path
@@ -71,7 +72,11 @@ class _SubWriter(SubWriterTask):
 
     def run(self):
         exit_with_parent()
-        super().run()
+        try:
+            super().run()
+        except Exception as error:  # a full disk: one line; the indexing run fails with it
+            print(f"Lỗi: tiến trình ghi chỉ mục dừng: {error}", file=sys.stderr)
+            sys.exit(1)
 
 
 class _Jobs:
