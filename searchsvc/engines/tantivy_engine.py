@@ -23,8 +23,8 @@ Same analysis, same query language, same results as the Whoosh engine, without R
   documents stay (no hit ever names them) until the next full build.
 * **Sorting by date** uses two fast text keys per document, ``sort_old`` (date, report, order) and
   ``sort_new`` (date inverted so that ascending order is newest first), both ascending: ties break
-  exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``uid``, the order
-  documents were added in, as Whoosh's break by document number.
+  exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``sort_new`` (newest
+  report first, then report id and section order), as Whoosh's.
 * **Vocabulary and corrections** read the term dictionaries (``Searcher.terms_with_prefix``), so
   nothing has to be kept in step with them on incremental updates.
 * Every file is written once and replaced, never changed in place: a new generation may share
@@ -295,9 +295,16 @@ class Reader:
                     arrays.live = np.zeros(len(arrays.report_ids), dtype=np.bool_)  # deleted ones stay False
                     arrays.live[np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))] = True
                     arrays.count_live()
-                    # one segment whose documents are in uid order: Tantivy's ties come in uid order
-                    arrays.uid_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
-                        np.fromiter((address.doc for _, address in hits), dtype=np.int64, count=len(hits))) > 0))
+                    # equal scores: newest report first, then report id and section order (sort_new)
+                    by_date = self._searcher.search(Q.all_query(), max(self._num_docs, 1), count=False,
+                                                    order_by_field="sort_new", order=tantivy.Order.Asc).hits
+                    addresses = [address for _, address in by_date]
+                    uids = np.array(self._searcher.fast_field_values("uid", addresses) if addresses else [], dtype=np.int64)
+                    arrays.tie_rank = np.full(len(arrays.report_ids), len(uids), dtype=np.int64)
+                    arrays.tie_rank[uids] = np.arange(len(uids))
+                    # one segment whose documents are in that order: Tantivy's own ties are right
+                    arrays.tie_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
+                        np.fromiter((address.doc for address in addresses), dtype=np.int64, count=len(addresses))) > 0))
                     self._arrays = arrays
                     # searching calls report_of once per hit: from now on straight into the list
                     self.report_of = self._arrays.report_ids.__getitem__
@@ -345,15 +352,17 @@ class Reader:
         return page, total
 
     def _ranked(self, query: tantivy.Query, wanted: int):
-        """The best ``wanted`` hits as (score, address), equal scores in uid order, and the total.
+        """The best ``wanted`` hits as (score, address), equal scores newest report first, then
+        by report id and section order (as Whoosh's), and the total.
 
         Tantivy breaks ties by segment and document, which merges reorder; so fetch well past the
         last wanted hit (reports repeat whole sections: ties can run long), eight times as far
-        while that still ends in a tie, and order the ties by uid, as Whoosh's come in document
-        order. Only the hits down to the last one scoring as the last wanted one can be wanted.
-        When Tantivy's own order of documents is that of their uids, its ties are already right.
+        while that still ends in a tie, and order the ties by date rank. Only the hits down to
+        the last one scoring as the last wanted one can be wanted. When Tantivy's own order of
+        documents is the date order, its ties are already right.
         """
-        if self._load().uid_order:
+        arrays = self._load()
+        if arrays.tie_order:
             results = self._searcher.search(query, wanted)
             return results.hits, results.count
         fetch = wanted + 1024
@@ -368,7 +377,8 @@ class Reader:
             last = hits[wanted - 1][0]
             hits = hits[: next((i for i in range(wanted, len(hits)) if hits[i][0] != last), len(hits))]
         uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
-        ranked = sorted(zip(hits, uids), key=lambda hit: (-hit[0][0], hit[1]))
+        ranked = sorted(zip(hits, arrays.tie_rank[np.array(uids, dtype=np.int64)].tolist()),
+                        key=lambda hit: (-hit[0][0], hit[1]))
         return [hit for hit, _ in ranked[:wanted]], total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
@@ -585,7 +595,8 @@ class _Arrays:
         self.facets = facets
         self.live: np.ndarray | None = None  # uid -> not deleted (set by the reader)
         self.report_live: np.ndarray | None = None  # report number -> live sections (``count_live``)
-        self.uid_order = False  # Tantivy orders documents (and so breaks ties) as their uids (set by the reader)
+        self.tie_rank: np.ndarray | None = None  # uid -> place in the order of equal scores (set by the reader)
+        self.tie_order = False  # Tantivy orders documents (and so breaks ties) that way (set by the reader)
         for column in facets.values():
             column.per_report = column.single and np.array_equal(column.dense, column.dense[self.first_uid[report_of]])
 

@@ -9,7 +9,9 @@ thousands of hits for a common word). The reader reads each term's postings once
 arrays (document numbers and weights, a block at a time, from the W3 codec's block layout:
 whoosh-reloaded is pinned to 2.7.5) and evaluates the query tree over arrays, scoring exactly as
 Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one byte, field boosts
-in the weights), adding scores for AND and OR, breaking ties by document number.
+in the weights), adding scores for AND and OR. Equal scores come newest report first, then by
+report id and section order (``TIE_ORDER``): the same order after any rebuild, whichever
+sub-writer wrote which document.
 ``tests/test_whoosh_engine.py`` holds the scores to Whoosh's own searcher. Facets are counted over
 per-document arrays (``docsets``), date order over per-document ranks; the page's stored fields
 come from Whoosh.
@@ -42,6 +44,7 @@ from .whoosh_segments import field_lengths, leaves, number_column, positions, po
 __all__ = ["prepare", "create_writer", "open_reader"]
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
 
 
@@ -316,7 +319,7 @@ class Reader:
         wanted = offset + limit
         if sort == "relevance":
             scores = compiled["query"][1] + sum((s for _, s in compiled["filters"].values()), np.zeros(self._n))
-            order = _best(docs, scores[docs], wanted)
+            order = _best(scores[docs], self._array(TIE_ORDER)[docs], wanted)
         else:
             ranks = self._array(sort)[docs]
             chosen = np.argpartition(ranks, wanted - 1)[:wanted] if len(docs) > wanted else np.arange(len(docs))
@@ -395,15 +398,14 @@ def _in_sequence(positions: list[tuple[int, ...]], slop: int) -> bool:
     return True
 
 
-def _best(docs: np.ndarray, scores: np.ndarray, wanted: int) -> np.ndarray:
-    """Positions in ``docs`` of the ``wanted`` best scores, best first, ties in document order
-    (as Whoosh's collector keeps them)."""
-    if len(docs) > wanted:
+def _best(scores: np.ndarray, ties: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the ``wanted`` best scores, best first, equal scores by ``ties`` (ranks)."""
+    if len(scores) > wanted:
         threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
         candidates = np.flatnonzero(scores >= threshold)
     else:
-        candidates = np.arange(len(docs))
-    return candidates[np.lexsort((docs[candidates], -scores[candidates]))][:wanted]
+        candidates = np.arange(len(scores))
+    return candidates[np.lexsort((ties[candidates], -scores[candidates]))][:wanted]
 
 
 # --- the query tree over arrays ----------------------------------------------------------------------
