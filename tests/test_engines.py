@@ -363,3 +363,35 @@ def test_equal_scores_come_newest_report_first_then_by_report_and_section_order(
         assert ties  # the queries do have equal scores
         orders.append({q: [(h.report_id, h.section_id) for h in hits] for q, hits in ranked.items()})
     assert orders[0] == orders[1]
+
+
+def test_a_thousand_term_query_is_evaluated_once_per_distinct_term(both, monkeypatch, capsys):
+    """Bounded work in the engines whatever the query (the parser caps what users type; the
+    engines do not rely on it): a tree of 1,000 words, as AND and as OR, finds what one of its
+    words finds, and Whoosh reads each distinct term once. The CPU time of each is printed (a
+    measurement, not an assertion)."""
+    import time
+
+    from searchsvc.engines import whoosh_engine
+    from searchsvc.query import And, Or, Word
+
+    reads = []
+    original = whoosh_engine.Reader._term
+    monkeypatch.setattr(whoosh_engine.Reader, "_term", lambda self, *key: reads.append(key) or original(self, *key))
+    words = [Word(w) for w in ("1", "covid", "tế")] * 334
+    for name, index in both.items():
+        reader = index.reader
+        for combine in (And, Or):
+            reads.clear()
+            started = time.process_time()
+            compiled = reader.compile(combine(tuple(words)), {})
+            page, total = reader.page(compiled, "relevance", 0, 10)
+            spent = (time.process_time() - started) * 1000
+            read_for_all, reads[:] = list(reads), []
+            alone = reader.compile(combine(tuple(words[:4])), {})  # every pair of neighbours once
+            assert sorted(reader.matching_docs(compiled)) == sorted(reader.matching_docs(alone))
+            assert total == len(reader.matching_docs(alone))
+            if name == "whoosh":  # as many term lookups as for four of the words
+                assert len(read_for_all) == len(reads)
+            with capsys.disabled():
+                print(f"\n1,000-term {combine.__name__} on {name}: {spent:.1f} ms CPU, {total} hits")

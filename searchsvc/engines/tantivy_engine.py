@@ -693,6 +693,7 @@ class _Compiler:
     def __init__(self, searcher: tantivy.Searcher, num_docs: int):
         self._searcher = searcher
         self._n = max(num_docs, 1)
+        self._done: dict = {}  # a node repeated in the tree ("1 1 1 …") is translated once
 
     def term(self, field: str, value: str, boost: float = 1.0) -> tantivy.Query:
         frequency = self._searcher.doc_freq(field, value)
@@ -703,6 +704,12 @@ class _Compiler:
     def translate(self, node, boosts: bool = True) -> tantivy.Query:
         """``boosts=False`` leaves out the optional nearness clauses, which change scores but
         never which documents match."""
+        key = (node, boosts)
+        if key not in self._done:
+            self._done[key] = self._translate(node, boosts)
+        return self._done[key]
+
+    def _translate(self, node, boosts: bool) -> tantivy.Query:
         if node is None:
             return Q.all_query()
         if isinstance(node, Word):

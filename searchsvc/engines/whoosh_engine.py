@@ -45,6 +45,7 @@ __all__ = ["prepare", "create_writer", "open_reader"]
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
+JOB_DOCUMENTS = 100  # documents per job a full build hands to one of Whoosh's sub-writers
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
 
 
@@ -149,7 +150,7 @@ class Writer:
         ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
         codec = Codec()
         if fresh and (os.cpu_count() or 1) > 1:
-            self._writer = _MpWriter(ix, procs=os.cpu_count(), multisegment=True, limitmb=128, codec=codec,
+            self._writer = _MpWriter(ix, procs=os.cpu_count(), batchsize=JOB_DOCUMENTS, multisegment=True, limitmb=128, codec=codec,
                                      subargs={"codec": codec, "limitmb": 128})
         else:
             self._writer = ix.writer(limitmb=256, codec=codec)
@@ -413,11 +414,13 @@ class _Evaluator:
     """Query-tree nodes as (mask of matching documents, score of each), scored as Whoosh scores
     the same queries: a term by BM25F, a boost multiplies, OR and AND add up their parts' scores
     where they match, a filter on a keyword field scores its weight (1), a year range and a
-    negation score 1."""
+    negation score 1. A node repeated in the tree ("1 1 1 …") is evaluated once: what a node
+    gives is never changed afterwards (``all_of`` copies before combining)."""
 
     def __init__(self, reader: Reader):
         self.reader = reader
         self.n = reader._n
+        self._done: dict = {}
 
     def empty(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self.n, dtype=np.bool_), np.zeros(self.n)
@@ -447,6 +450,12 @@ class _Evaluator:
         return mask, np.where(mask, score, 0.0)
 
     def node(self, node, boosts: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        key = (node, boosts)
+        if key not in self._done:
+            self._done[key] = self._node(node, boosts)
+        return self._done[key]
+
+    def _node(self, node, boosts: bool) -> tuple[np.ndarray, np.ndarray]:
         if node is None:
             return self.constant(self.reader._live.copy())
         if isinstance(node, Word):
@@ -490,13 +499,18 @@ class _Evaluator:
         return self.any_of(options)
 
     def body(self, forms: list[str], field: str, boost: float):
-        return self.all_of([self.term(field, bigram, boost) for bigram in bigrams(forms)])
+        return self.every_term(field, bigrams(forms), boost)
+
+    def every_term(self, field: str, terms: list[str], boost: float):
+        """All of ``terms``, each distinct one looked up once, scoring as often as it is there."""
+        return self.all_of([self.term(field, term, boost * count) for term, count in Counter(terms).items()])
 
     def heading(self, terms: list[str], field: str, slop: int, boost: float):
-        mask, score = self.all_of([self.term(field, term, boost) for term in terms])
+        mask, score = self.every_term(field, terms, boost)
         candidates = np.flatnonzero(mask)
         if len(candidates):  # only there, where the words stand (Whoosh's phrase: ordered, ``slop`` apart)
-            positions = [self.reader._positions(field, term) for term in terms]
+            found = {term: self.reader._positions(field, term) for term in set(terms)}
+            positions = [found[term] for term in terms]
             apart = [doc for doc in candidates.tolist() if not _in_sequence([p[doc] for p in positions], slop)]
             mask[apart] = False
             score[apart] = 0.0
