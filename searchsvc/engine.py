@@ -89,15 +89,21 @@ class SearchIndex:
             return None
 
     def refresh(self) -> None:
-        """Reopen when the live generation changed (one stat per call)."""
+        """Reopen when the live generation changed (one stat per call). The new generation is
+        opened and warmed (``_open``) by one thread while the others go on searching the
+        previous one; only the very first opening is waited for."""
         stamp = self._pointer_stamp()
         if self._generation is not None and stamp == self._stamp:
             return
-        with self._lock:
+        if not self._lock.acquire(blocking=self._generation is None):
+            return
+        try:
             if self._generation is not None and stamp == self._stamp:
                 return
             generation = self._open()
             self._generation, self._stamp = generation, stamp
+        finally:
+            self._lock.release()
         # The replaced generation is not closed here: another thread may be in the middle of a
         # search on its reader (closing it made those requests fail with ReaderClosed). Its files
         # are released when the last request holding it lets go of it.
@@ -134,6 +140,8 @@ class SearchIndex:
         reports = {entry["report_id"]: entry for entry in manifest["files"].values()}
         generation = Generation(path.name, path, engine, reader, manifest, {"reports": reports})
         generation.reader = _GuardedReader(reader, generation, rebuild)
+        generation.reader.warm()  # before it serves: the first query is as fast as the next
+        self.aliases(generation)
         return generation
 
     @property

@@ -232,6 +232,17 @@ def _why_unusable(generation: Path, engine: str) -> str | None:
     return None
 
 
+def _open_and_warm(generation: Path, engine: str) -> None:
+    """Open the new generation as a server will, before it goes live: one that does not open
+    never does (the run fails, the live one stays), and its files are read into the page cache
+    the servers will read them from."""
+    reader = get_engine(engine).open_reader(generation / engine)
+    try:
+        reader.warm()
+    finally:
+        reader.close()
+
+
 # --- citations.json ---------------------------------------------------------------------------------
 # How a line of citations.json starts: the report id (a JSON string: any quote in it is escaped) and ": "
 _REPORT_ID = re.compile(rb'"(?:[^"\\]|\\.)*": ')
@@ -558,6 +569,8 @@ def build_index(
                     "citations_file": catalogue,
                 }
                 _write_new(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+                step("open")
+                _open_and_warm(generation, engine)
             except BaseException:
                 try:
                     if writer is not None and not committed:

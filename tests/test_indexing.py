@@ -455,3 +455,43 @@ def test_a_killed_whoosh_build_leaves_no_sub_writer_behind(corpus, tmp_path):
         time.sleep(0.05)
     assert not any(map(_running, sub_writers))
     assert build_index(corpus, tmp_path / "index", full=True, lock_timeout=5).reports == 5
+
+
+# --- warm before switching ---------------------------------------------------------------------------
+def test_a_new_generation_that_does_not_open_never_goes_live(corpus, tmp_path, monkeypatch, engine):
+    """The new generation is opened and warmed, as a server will, before CURRENT moves."""
+    from searchsvc.engines import get_engine
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    before = current_generation(index_dir)
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nnội dung mới\n", encoding="utf-8")
+    stages = []
+
+    def broken(self):
+        stages.append("warm")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(get_engine(engine).Reader, "warm", broken)
+    with pytest.raises(OSError):
+        build_index(corpus, index_dir, hook=stages.append)
+    assert stages[-2:] == ["open", "warm"]  # after the manifest, before the switch
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]
+
+
+def test_a_server_app_opens_and_warms_its_index_as_it_starts(corpus, tmp_path, engine):
+    from web import create_app
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    app = create_app({"INDEX_DIR": str(index_dir)})  # not a test app: as gunicorn's workers load it
+    state = app.extensions["searchsvc"]
+    deadline = time.monotonic() + 120  # a hang guard
+    while state.index is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    generation = state.index.generation
+    assert "aliases" in generation.cache  # the catalogue's aliases
+    assert generation.reader._vocabulary is not None  # "did you mean" needs no first reading
+    with app.test_client() as client:
+        assert client.get("/api/search?q=covid").status_code == 200

@@ -494,6 +494,11 @@ class Reader:
             present[pairs if merged_pair is None else merged_pair[pairs]] = True  # each (value, report) pair once
         return np.bincount(pair_value[present], minlength=len(values)), values, rank, numbers
 
+    def warm(self) -> None:
+        """Read now what a first query would: the per-uid arrays and the vocabulary."""
+        self._load()
+        self.vocabulary()
+
     # suggestions
     def vocabulary(self) -> dict[str, str]:
         """Folded term -> its most frequent accented spelling in the corpus."""

@@ -46,6 +46,7 @@ __all__ = ["prepare", "create_writer", "open_reader"]
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
 JOB_DOCUMENTS = 100  # documents per job a full build hands to one of Whoosh's sub-writers
+WARM_TERMS = 64  # most frequent (folded) body words whose postings are read before a generation serves
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
 
 
@@ -349,6 +350,19 @@ class Reader:
                    selected=()) -> list[tuple[str, int]]:
         """The first ``limit`` values of ``count_facet`` and the ``selected`` ones further down."""
         return self._table.top_values(facet, docs, limit, aliases, selected)
+
+    def warm(self) -> None:
+        """Read now what a first query would: the per-document arrays (field lengths of every
+        scored field, date ranks, years), the postings of the most frequent words (folded, in
+        the body), the vocabulary of "did you mean"."""
+        for name, field in self._schema.items():
+            if field.scorable:
+                self._array(f"length:{name}")
+        for name in ("newest", "oldest", "year"):
+            self._array(name)
+        for _, term in self._searcher.reader().most_frequent_terms("body_f", WARM_TERMS):
+            self._term("body_f", term.decode("utf-8") if isinstance(term, bytes) else term)
+        self.vocabulary()
 
     # suggestions
     def vocabulary(self) -> dict[str, str]:
