@@ -40,6 +40,7 @@ class Generation:
     manifest: dict
     cache: dict = field(default_factory=dict)
     failure: str | None = None  # why a search on it failed, if one did (``check``)
+    warmed: threading.Event = field(default_factory=threading.Event)  # set once ``warm`` is done
 
 
 class _GuardedReader:
@@ -73,8 +74,11 @@ class _GuardedReader:
 class SearchIndex:
     """Safe to share between the threads of one process."""
 
-    def __init__(self, index_dir: str | os.PathLike):
+    def __init__(self, index_dir: str | os.PathLike, warm: bool = False):
+        """``warm``: read what first queries would read of each generation opened, in the
+        background (a server's index; a command's one search does not need it)."""
         self.index_dir = Path(index_dir)
+        self._warming = warm
         self._lock = threading.Lock()
         self._loading = threading.Lock()  # parsing citations.json, apart from switching generations
         self._generation: Generation | None = None
@@ -90,8 +94,8 @@ class SearchIndex:
 
     def refresh(self) -> None:
         """Reopen when the live generation changed (one stat per call). The new generation is
-        opened and warmed (``_open``) by one thread while the others go on searching the
-        previous one; only the very first opening is waited for."""
+        opened (``_open``) by one thread while the others go on searching the previous one; only
+        the very first opening is waited for."""
         stamp = self._pointer_stamp()
         if self._generation is not None and stamp == self._stamp:
             return
@@ -140,9 +144,24 @@ class SearchIndex:
         reports = {entry["report_id"]: entry for entry in manifest["files"].values()}
         generation = Generation(path.name, path, engine, reader, manifest, {"reports": reports})
         generation.reader = _GuardedReader(reader, generation, rebuild)
-        generation.reader.warm()  # before it serves: the first query is as fast as the next
         self.aliases(generation)
+        if self._warming:
+            threading.Thread(target=self._warm, args=(generation,), name="searchsvc-warm", daemon=True).start()
+        else:
+            generation.warmed.set()
         return generation
+
+    @staticmethod
+    def _warm(generation: Generation) -> None:
+        """Read what first queries would read (``warm``), beside the requests already served by
+        the generation (the indexer read its files just before it went live): no request waits
+        for all of it, none pays it alone."""
+        try:
+            generation.reader.warm()
+        except IndexUnavailable:  # recorded on the generation: the health check says so
+            pass
+        finally:
+            generation.warmed.set()
 
     @property
     def generation(self) -> Generation:
@@ -155,6 +174,7 @@ class SearchIndex:
 
     def close(self) -> None:
         if self._generation is not None:
+            self._generation.warmed.wait(60)  # not under a warming thread's feet
             self._generation.reader.close()
 
     def check(self) -> Generation:

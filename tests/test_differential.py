@@ -148,7 +148,7 @@ def _build(collection: dict, engine: str, where: Path) -> SearchIndex:
     corpus.mkdir(parents=True, exist_ok=True)
     _write(corpus, collection["files"])
     with mock.patch("os.cpu_count", lambda: collection["cores"]), mock.patch("searchsvc.indexing.POOL_MIN_FILES", 2), \
-            mock.patch("searchsvc.engines.whoosh_engine.JOB_DOCUMENTS", collection["jobs"]), \
+            mock.patch("searchsvc.engines.whoosh_writer.JOB_DOCUMENTS", collection["jobs"]), \
             _whoosh_merging(collection["merge"] != "none"):
         build_index(corpus, index_dir, engine=engine, workers=collection["workers"])
         if collection["changes"]:
@@ -372,3 +372,37 @@ def test_fast_path_equals_whoosh_and_tantivy_on_random_collections(collection, d
         whoosh.close(), tantivy.close()
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+# --- the real office files: both engines, the same answers ---------------------------------------------
+REALDOCS = Path(os.environ.get("SEARCHSVC_REALDOCS", Path(__file__).resolve().parents[2] / "shared" / "realdocs"))
+REAL_QUERIES = ["cải cách hành chính", "cai cach hanh chinh", '"chỉ số"', "Lâm Đồng", "Quảng Ngãi OR Bình Thuận",
+                "ma túy -Lâm", "NOT chỉ số", "kế hoạch year:2025", "2025", "", "quyết định công bố", "xyzzyq"]
+
+
+@pytest.fixture(scope="module")
+def real_indexes(tmp_path_factory) -> dict:
+    built = {}
+    for engine in ("whoosh", "tantivy"):
+        folder = tmp_path_factory.mktemp(f"realdocs-{engine}")
+        summary = build_index(REALDOCS, folder, engine=engine)
+        built[engine] = (summary, SearchIndex(folder))
+    yield built
+    for _, index in built.values():
+        index.close()
+
+
+def test_every_real_file_indexes_and_searches_the_same_on_both_engines(real_indexes):
+    """Whatever the loaders read of ../shared/realdocs today (files they skip are skipped by
+    both, with the same reason), both engines give the same answers to queries of every kind
+    and to the first words of each report's title, sorted by relevance and by date."""
+    (whoosh_summary, whoosh), (tantivy_summary, tantivy) = real_indexes["whoosh"], real_indexes["tantivy"]
+    assert whoosh_summary.reports > 0
+    assert (sorted(tantivy_summary.added), tantivy_summary.skipped) == (sorted(whoosh_summary.added), whoosh_summary.skipped)
+    titles = [whoosh.report(rid)["title"] for rid in whoosh.report_ids()]
+    queries = REAL_QUERIES + [" ".join(re.findall(r"[^\W\d_]+", title)[:3]) for title in titles if title]
+    for q in queries:
+        for sort in ("relevance", "newest"):
+            assert _answer(tantivy, q, {}, sort) == _answer(whoosh, q, {}, sort), (q, sort)
+    everything = search(whoosh, SearchRequest(q=""))
+    assert everything.total_reports == whoosh_summary.reports == len(whoosh.report_ids())

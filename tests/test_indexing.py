@@ -330,9 +330,9 @@ def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_
     sub-writer started once every job is taken, which only ever gets the signal to finish."""
     from whoosh.index import open_dir
 
-    from searchsvc.engines import whoosh_engine
+    from searchsvc.engines import whoosh_writer
 
-    original = whoosh_engine._MpWriter._commit
+    original = whoosh_writer._MpWriter._commit
 
     def with_an_idle_sub_writer(self, *args):
         if self.docbuffer:
@@ -343,7 +343,7 @@ def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_
         return original(self, *args)
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(whoosh_engine._MpWriter, "_commit", with_an_idle_sub_writer)
+    monkeypatch.setattr(whoosh_writer._MpWriter, "_commit", with_an_idle_sub_writer)
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, engine="whoosh")
     segments = open_dir(str(current_generation(index_dir) / "whoosh"))._segments()
@@ -389,16 +389,16 @@ def test_a_failing_whoosh_writer_ends_every_process_and_keeps_the_previous_index
     """A full disk (injected) or an error in one of Whoosh's sub-writer processes or in the
     writer that hands them jobs: the build fails with the error, every child process exits, the
     partial generation is removed and the previous index still answers."""
-    from searchsvc.engines import whoosh_engine
+    from searchsvc.engines import whoosh_writer
 
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, engine="whoosh")
     before = current_generation(index_dir)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     if where == "sub-writer":  # in the forked sub-writers only
-        monkeypatch.setattr(whoosh_engine._SubWriter, "_process_file", _full_disk)
+        monkeypatch.setattr(whoosh_writer._SubWriter, "_process_file", _full_disk)
     else:
-        monkeypatch.setattr(whoosh_engine._MpWriter, "_enqueue", _full_disk)
+        monkeypatch.setattr(whoosh_writer._MpWriter, "_enqueue", _full_disk)
     error = _build_guarded(corpus, index_dir, full=True)
     assert isinstance(error, OSError)
     assert _no_children_left()
@@ -414,9 +414,9 @@ def test_a_full_disk_fails_the_index_command_with_its_message(corpus, tmp_path):
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(
         "import errno\n"
-        "from searchsvc.engines import whoosh_engine\n"
+        "from searchsvc.engines import whoosh_writer\n"
         "def full(*args):\n    raise OSError(errno.ENOSPC, 'No space left on device')\n"
-        "whoosh_engine._SubWriter._process_file = full\n"
+        "whoosh_writer._SubWriter._process_file = full\n"
     )
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index",
@@ -491,6 +491,7 @@ def test_a_server_app_opens_and_warms_its_index_as_it_starts(corpus, tmp_path, e
     while state.index is None and time.monotonic() < deadline:
         time.sleep(0.05)
     generation = state.index.generation
+    assert generation.warmed.wait(120)  # a hang guard
     assert "aliases" in generation.cache  # the catalogue's aliases
     assert generation.reader._vocabulary is not None  # "did you mean" needs no first reading
     with app.test_client() as client:

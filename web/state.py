@@ -25,14 +25,15 @@ _KEY = "searchsvc"
 
 
 class _State:
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, warm: bool):
         self.index_dir = index_dir
+        self.warm = warm
         self.index: SearchIndex | None = None
         self.lock = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
-    state = app.extensions[_KEY] = _State(str(app.config["INDEX_DIR"]))
+    state = app.extensions[_KEY] = _State(str(app.config["INDEX_DIR"]), warm=not app.testing)
     if not app.testing:
         threading.Thread(target=_open_early, args=(state,), name="searchsvc-warm", daemon=True).start()
 
@@ -48,7 +49,7 @@ def _opened(state: _State) -> SearchIndex:
     if state.index is None:
         with state.lock:
             if state.index is None:
-                state.index = SearchIndex(state.index_dir)
+                state.index = SearchIndex(state.index_dir, warm=state.warm)
                 return state.index
     state.index.refresh()
     return state.index
