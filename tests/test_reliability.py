@@ -457,6 +457,36 @@ def test_an_index_damaged_while_serving_answers_503_with_the_fix_never_500(tmp_p
     assert client.get("/api/search?q=giáo dục").status_code == 200
 
 
+def _damage_tantivy_while_serving(index_dir: str, answers) -> None:
+    """In a child process (a SIGBUS would kill it, not the test): serve, cut the segment files
+    short in place, serve again; the status codes and the health check's message go back."""
+    client = create_app({"TESTING": True, "INDEX_DIR": index_dir}).test_client()
+    codes = [client.get("/api/search?q=covid").status_code]
+    for path in _engine_files(current_generation(index_dir) / "tantivy"):
+        if path.suffix in (".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm"):
+            with open(path, "r+b") as handle:
+                handle.truncate(max(path.stat().st_size // 2, 1))
+    codes += [client.get(f"/api/search?q={q}").status_code for q in ("giáo dục", "ngân sách", "")]
+    health = client.get("/healthz")
+    answers.put((codes, health.status_code, health.get_json()["error"]["message"] if health.status_code != 200 else ""))
+
+
+def test_a_tantivy_index_cut_short_while_serving_answers_503_instead_of_dying(tmp_path):
+    """Tantivy maps its files into memory: reading one cut short under it is a SIGBUS that killed
+    the server worker, with requests in flight. Each search first checks the files' sizes."""
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 2), tmp_path / "index"
+    build_index(corpus, index_dir, engine="tantivy")
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    child = context.Process(target=_damage_tantivy_while_serving, args=(str(index_dir), answers))
+    child.start()
+    child.join(300)
+    assert child.exitcode == 0, f"the serving process died ({child.exitcode})"
+    codes, health, message = answers.get(timeout=10)
+    assert codes == [200, 503, 503, 503] and health == 503
+    assert f"searchsvc index --index {index_dir} --full --engine tantivy" in message
+
+
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_index_says_why_before_it_rebuilds_and_keeps_the_engine(tmp_path, engine):
     """An update that finds the live generation unusable rebuilds it in full, saying why first;

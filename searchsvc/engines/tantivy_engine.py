@@ -90,11 +90,24 @@ def _build_schema() -> tantivy.Schema:
 SCHEMA = _build_schema()
 
 
+SEGMENT_FILES = {"idx", "pos", "term", "store", "fast", "fieldnorm", "del"}  # what Tantivy maps into memory
+
+
 def _open_index(path: Path) -> tantivy.Index:
     index = tantivy.Index.open(str(path))
     _check_layout(path)
     index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     return index
+
+
+def _segment_sizes(path: Path) -> dict[str, int]:
+    """The size of each file of the index's segments (the memory-mapped ones), by name."""
+    sizes = {}
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_file() and "." in entry.name and entry.name.split(".")[-1] in SEGMENT_FILES:
+                sizes[entry.name] = entry.stat().st_size
+    return sizes
 
 
 def _check_layout(path: Path) -> None:
@@ -272,6 +285,8 @@ class Reader:
     def __init__(self, path: Path):
         self._index = _open_index(path)
         self._index.config_reader(reload_policy="manual")  # a generation never changes once built
+        self._path = path
+        self._sizes = _segment_sizes(path)
         self._searcher = self._index.searcher()
         self._num_docs = self._searcher.num_docs
         self._rows_path = path / FACETS_FILE
@@ -282,6 +297,14 @@ class Reader:
         self._loading = threading.Lock()
         self._vocabulary: dict[str, str] | None = None
         self._spelling: dict[str, list[tuple[str, int]]] = {}
+
+    def _check_files(self) -> None:
+        """Tantivy reads its segments memory-mapped: reading a file cut short under it is a
+        SIGBUS that kills the server worker, not an error. So each search first checks that the
+        segment files are still the size they were when opened (a few ``stat`` calls): a
+        damaged index is then an error, which the request answers with a 503."""
+        if _segment_sizes(self._path) != self._sizes:
+            raise OSError(f"các tệp chỉ mục Tantivy ở {self._path} đã bị thay đổi hoặc cắt ngắn")
 
     def _load(self) -> "_Arrays":
         """The per-uid arrays, read from ``facets.jsonl`` on first use (opening stays cheap: the
@@ -321,6 +344,7 @@ class Reader:
     def compile(self, tree, filters: dict[str, list[str]]) -> dict:
         """The scored query, the same without its optional nearness boosts (what decides which
         documents match), and one query per facet filter, kept apart for disjunctive facets."""
+        self._check_files()
         compiler = _Compiler(self._searcher, self._num_docs)
         return {
             "scored": compiler.translate(tree),
