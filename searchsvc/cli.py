@@ -135,7 +135,8 @@ def cmd_index(args) -> int:
 
     try:
         summary = build_index(args.corpus, args.index, full=args.full, progress=tty_progress,
-                              lock_timeout=args.wait, engine=args.engine)
+                              lock_timeout=args.wait, engine=args.engine,
+                              notice=lambda text: print(f"Lưu ý: {text}", file=sys.stderr, flush=True))
     except IndexBusy as error:
         return _fail(str(error))
     except FileNotFoundError as error:

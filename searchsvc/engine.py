@@ -4,10 +4,16 @@ It opens the live generation (``indexing`` layout) with the engine its manifest 
 reader for as long as that generation is live, and reopens when ``CURRENT`` changes — a reindex
 while serving is picked up by the next request, without a restart. Next to the engine it serves
 the data a search never needs the corpus for: parsed reports and the citation catalogue.
+
+A generation damaged while it is served (a segment truncated or deleted under a running server)
+fails the searches that read it: the engine's error becomes ``IndexUnavailable`` with the
+command that rebuilds it (a 503, never a 500), and ``check()`` — the health check — reports it
+until another generation goes live.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import zlib
 import threading
@@ -17,9 +23,12 @@ from pathlib import Path
 from .engines import get_engine
 from .indexing import IndexUnavailable, current_generation, read_manifest
 from .instruments import Catalogue, build_catalogue, instrument_aliases
+from .query import Word
 from .schema import SCHEMA_VERSION
 
 __all__ = ["SearchIndex"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,13 +39,46 @@ class Generation:
     reader: object  # the engine's Reader
     manifest: dict
     cache: dict = field(default_factory=dict)
+    failure: str | None = None  # why a search on it failed, if one did (``check``)
+    warmed: threading.Event = field(default_factory=threading.Event)  # set once ``warm`` is done
+
+
+class _GuardedReader:
+    """An engine's reader whose failures (``OSError``, ``ValueError``, whatever a damaged file
+    makes the engine raise) are ``IndexUnavailable`` saying how to rebuild, and are recorded on
+    the generation for the health check."""
+
+    def __init__(self, reader, generation: Generation, hint: str):
+        self._reader, self._generation, self._hint = reader, generation, hint
+
+    def __getattr__(self, name: str):
+        value = getattr(self._reader, name)
+        if not callable(value):
+            return value
+
+        def guarded(*args, **kwargs):
+            try:
+                return value(*args, **kwargs)
+            except Exception as error:
+                raise self._failed(error) from error
+
+        return guarded
+
+    def _failed(self, error: Exception) -> IndexUnavailable:
+        _log.exception("Engine failure on %s", self._generation.path, exc_info=error)
+        message = f"Chỉ mục {self._generation.path} bị hỏng, tìm kiếm thất bại: {error}. {self._hint}"
+        self._generation.failure = message
+        return IndexUnavailable(message)
 
 
 class SearchIndex:
     """Safe to share between the threads of one process."""
 
-    def __init__(self, index_dir: str | os.PathLike):
+    def __init__(self, index_dir: str | os.PathLike, warm: bool = False):
+        """``warm``: read what first queries would read of each generation opened, in the
+        background (a server's index; a command's one search does not need it)."""
         self.index_dir = Path(index_dir)
+        self._warming = warm
         self._lock = threading.Lock()
         self._loading = threading.Lock()  # parsing citations.json, apart from switching generations
         self._generation: Generation | None = None
@@ -51,15 +93,21 @@ class SearchIndex:
             return None
 
     def refresh(self) -> None:
-        """Reopen when the live generation changed (one stat per call)."""
+        """Reopen when the live generation changed (one stat per call). The new generation is
+        opened (``_open``) by one thread while the others go on searching the previous one; only
+        the very first opening is waited for."""
         stamp = self._pointer_stamp()
         if self._generation is not None and stamp == self._stamp:
             return
-        with self._lock:
+        if not self._lock.acquire(blocking=self._generation is None):
+            return
+        try:
             if self._generation is not None and stamp == self._stamp:
                 return
             generation = self._open()
             self._generation, self._stamp = generation, stamp
+        finally:
+            self._lock.release()
         # The replaced generation is not closed here: another thread may be in the middle of a
         # search on its reader (closing it made those requests fail with ReaderClosed). Its files
         # are released when the last request holding it lets go of it.
@@ -67,6 +115,7 @@ class SearchIndex:
     def _open(self) -> Generation:
         path = current_generation(self.index_dir)
         hint = f"Hãy chạy: searchsvc index --index {self.index_dir}"
+        rebuild = f"{hint} --full --engine {{engine}}"
         if path is None:
             raise IndexUnavailable(f"Chưa có chỉ mục ở {self.index_dir}. {hint}")
         manifest = read_manifest(path)
@@ -75,6 +124,7 @@ class SearchIndex:
         if manifest.get("schema_version") != SCHEMA_VERSION:
             raise IndexUnavailable(f"Chỉ mục {path} được lập với lược đồ cũ. {hint} --full")
         engine = manifest.get("engine", "whoosh")
+        rebuild = rebuild.format(engine=engine)  # a repair keeps the engine the index was built with
         # What every page reads beside the engine is checked now, not on the first request that
         # needs it: a half-deleted generation is refused at start with the way to rebuild it.
         # citations.json is checked against the size and CRC-32 its manifest records (a
@@ -82,17 +132,36 @@ class SearchIndex:
         try:
             data = (path / "citations.json").read_bytes()
         except OSError as error:
-            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu citations.json. {hint} --full") from error
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu citations.json. {rebuild}") from error
         if manifest.get("citations_file") != {"bytes": len(data), "crc32": zlib.crc32(data)}:
-            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng: citations.json không khớp manifest.json. {hint} --full")
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng: citations.json không khớp manifest.json. {rebuild}")
         if not (path / "reports").is_dir():
-            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu thư mục reports/. {hint} --full")
+            raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu thư mục reports/. {rebuild}")
         try:
             reader = get_engine(engine).open_reader(path / engine)
         except Exception as error:  # any engine failure to open means a broken index on disk
-            raise IndexUnavailable(f"Không mở được chỉ mục {path}: {error}. {hint} --full") from error
+            raise IndexUnavailable(f"Không mở được chỉ mục {path}: {error}. {rebuild}") from error
         reports = {entry["report_id"]: entry for entry in manifest["files"].values()}
-        return Generation(path.name, path, engine, reader, manifest, {"reports": reports})
+        generation = Generation(path.name, path, engine, reader, manifest, {"reports": reports})
+        generation.reader = _GuardedReader(reader, generation, rebuild)
+        self.aliases(generation)
+        if self._warming:
+            threading.Thread(target=self._warm, args=(generation,), name="searchsvc-warm", daemon=True).start()
+        else:
+            generation.warmed.set()
+        return generation
+
+    @staticmethod
+    def _warm(generation: Generation) -> None:
+        """Read what first queries would read (``warm``), beside the requests already served by
+        the generation (the indexer read its files just before it went live): no request waits
+        for all of it, none pays it alone."""
+        try:
+            generation.reader.warm()
+        except IndexUnavailable:  # recorded on the generation: the health check says so
+            pass
+        finally:
+            generation.warmed.set()
 
     @property
     def generation(self) -> Generation:
@@ -105,7 +174,23 @@ class SearchIndex:
 
     def close(self) -> None:
         if self._generation is not None:
+            self._generation.warmed.wait(60)  # not under a warming thread's feet
             self._generation.reader.close()
+
+    def check(self) -> Generation:
+        """The live generation, once a search on it has been seen to work: IndexUnavailable if
+        one failed, or if a small search (the first page of everything, a word's postings,
+        a stored document) fails now."""
+        generation = self.generation
+        if generation.failure is None:
+            reader = generation.reader
+            for tree in (None, Word("a")):
+                compiled = reader.compile(tree, {})
+                reader.page(compiled, "relevance", 0, 1)
+                reader.count_reports(reader.matching_docs(compiled))
+        if generation.failure is not None:
+            raise IndexUnavailable(generation.failure)
+        return generation
 
     # --- data beside the engine ----------------------------------------------------------------------
     def citations(self, generation: Generation | None = None) -> dict[str, list[dict]]:

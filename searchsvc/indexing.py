@@ -42,7 +42,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .engines import DEFAULT_ENGINE, get_engine
+from .engines import DEFAULT_ENGINE, ENGINES, get_engine
 from .ingest import corpus_files, file_digest, is_supported, read_report, report_id_of
 from .loaders import LoadError
 from .processes import exit_with_parent
@@ -214,16 +214,33 @@ def _write_new(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _engine_opens(generation: Path, engine: str) -> bool:
-    """Whether the engine reads its files as ``engine.SearchIndex`` opens them (a truncated or
-    deleted segment fails) and the reports folder is there."""
+def _engine_of(generation: Path | None) -> str | None:
+    """The engine whose folder a generation holds (its manifest lost): a repair keeps it."""
+    found = [name for name in ENGINES if generation is not None and (generation / name).is_dir()]
+    return found[0] if len(found) == 1 else None
+
+
+def _why_unusable(generation: Path, engine: str) -> str | None:
+    """Why the engine cannot read a generation as ``engine.SearchIndex`` opens it (a truncated
+    or deleted segment, the reports folder missing); None when it can."""
+    if not (generation / "reports").is_dir():
+        return "thiếu thư mục reports/"
     try:
-        if not (generation / "reports").is_dir():
-            return False
         get_engine(engine).open_reader(generation / engine).close()
-    except Exception:  # whatever a damaged file makes the engine raise
-        return False
-    return True
+    except Exception as error:  # whatever a damaged file makes the engine raise
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _open_and_warm(generation: Path, engine: str) -> None:
+    """Open the new generation as a server will, before it goes live: one that does not open
+    never does (the run fails, the live one stays), and its files are read into the page cache
+    the servers will read them from."""
+    reader = get_engine(engine).open_reader(generation / engine)
+    try:
+        reader.warm()
+    finally:
+        reader.close()
 
 
 # --- citations.json ---------------------------------------------------------------------------------
@@ -438,6 +455,7 @@ def build_index(
     hook: Callable[[str], None] | None = None,
     engine: str | None = None,
     workers: int | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> IndexSummary:
     """Bring the index at ``index_dir`` up to date with the files of ``corpus``.
 
@@ -445,26 +463,35 @@ def build_index(
     ``hook`` is called with a stage name at each step (tests use it to interrupt a build).
     ``engine`` defaults to the engine of the existing index, else the default engine; changing
     it rebuilds in full. ``workers`` processes parse the files (None: one per core; 0: this one
-    does, as it does when there are fewer than ``POOL_MIN_FILES`` files to parse).
+    does, as it does when there are fewer than ``POOL_MIN_FILES`` files to parse). ``notice``
+    is told, before it happens, why an update becomes a full rebuild (a live generation that
+    cannot be used).
     """
     started = time.monotonic()
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.is_dir():
         raise FileNotFoundError(f"Không tìm thấy thư mục kho báo cáo: {corpus}")
     step = hook or (lambda stage: None)
+    tell = notice or (lambda text: None)
     progress = progress or _no_progress
     with _exclusive(index_dir, lock_timeout):
         live = current_generation(index_dir)
         _remove_stale(index_dir, {live.name} if live else set())
         manifest = read_manifest(live)
-        engine = engine or (manifest or {}).get("engine") or DEFAULT_ENGINE
+        engine = engine or (manifest or {}).get("engine") or _engine_of(live) or DEFAULT_ENGINE
         backend = get_engine(engine)
         citations: dict[str, Records] | None = None  # report id -> its line of citations.json
         if not full and manifest is not None and (manifest.get("schema_version"), manifest.get("layout"),
                                                   manifest.get("engine")) == (SCHEMA_VERSION, LAYOUT, engine):
             citations = _live_citations(live, manifest)
-            if citations is not None and not _engine_opens(live, engine):
+            why = "citations.json thiếu hoặc không khớp manifest.json" if citations is None else _why_unusable(live, engine)
+            if why is not None:  # said before the rebuild, never silently
                 citations = None
+                tell(f"Không dùng được chỉ mục hiện có {live} ({why}): lập lại toàn bộ bằng {engine}.")
+        elif not full and live is not None:
+            tell(f"Chỉ mục hiện có {live} " + ("thiếu hoặc hỏng manifest.json" if manifest is None else
+                                                "được lập với lược đồ, bố cục hoặc công cụ khác")
+                 + f": lập lại toàn bộ bằng {engine}.")
         # Asked for, no index, one of another schema, layout or engine, or a half-deleted or
         # corrupt generation (an update would carry the damage over): rebuilt from scratch.
         full = citations is None
@@ -543,10 +570,14 @@ def build_index(
                     "citations_file": catalogue,
                 }
                 _write_new(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+                step("open")
+                _open_and_warm(generation, engine)
             except BaseException:
-                if writer is not None and not committed:
-                    writer.cancel()
-                shutil.rmtree(generation, ignore_errors=True)
+                try:
+                    if writer is not None and not committed:
+                        writer.cancel()  # may fail too (a full disk): the generation goes all the same
+                finally:
+                    shutil.rmtree(generation, ignore_errors=True)
                 raise
         step("switch")
         _switch(index_dir, generation)

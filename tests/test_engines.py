@@ -8,7 +8,10 @@ byte), so relevance order is compared where Whoosh's scores are clearly apart.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,8 +152,8 @@ def test_every_facet_counts_the_same_values(both, q):
     assert counts["tantivy"] == counts["whoosh"]
 
 
-def test_instrument_ties_keep_the_order_documents_were_added_in(both):
-    """Equal scores (sections citing only the instrument) come in document order in both."""
+def test_instrument_ties_come_in_the_same_order_in_both(both):
+    """Equal scores (sections citing only the instrument) come in the same order in both."""
     ranked = {name: _run(index, "Nghị quyết 84/NQ-CP", {}, per_page=100).hits for name, index in both.items()}
     assert [(h.report_id, h.section_id, h.score) for h in ranked["tantivy"]] == [
         (h.report_id, h.section_id, h.score) for h in ranked["whoosh"]
@@ -262,3 +265,133 @@ def test_an_index_without_documents_answers_empty(tmp_path, engine):
         assert (results.total, results.total_reports, results.hits) == (0, 0, [])
         assert all(values == [] for values in results.facets.values())
     index.close()
+
+
+# --- a new user's collection, through the command line -------------------------------------------------
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def _six_formats(folder: Path) -> None:
+    """Six ordinary report files: UTF-8, UTF-8 with BOM and CRLF, NFD, Windows-1258 (decomposed,
+    as that code page writes Vietnamese), a .docx made with python-docx, and one typed without
+    diacritics."""
+    import unicodedata
+
+    import docx
+
+    from searchsvc.normalize import fold
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    folder.mkdir()
+    (folder / "a_utf8.txt").write_text(texts[0], encoding="utf-8")
+    (folder / "b_bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + texts[1].replace("\n", "\r\n").encode("utf-8"))
+    (folder / "c_nfd.txt").write_text(unicodedata.normalize("NFD", texts[2]), encoding="utf-8")
+    (folder / "d_cp1258.txt").write_bytes(unicodedata.normalize("NFD", texts[3]).encode("cp1258", errors="replace"))
+    document = docx.Document()
+    for line in texts[4].splitlines():
+        document.add_paragraph(line)
+    document.save(folder / "e_docx.docx")
+    (folder / "f_plain.txt").write_text(fold(texts[0]), encoding="utf-8")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "searchsvc.cli", *args], capture_output=True, text=True, timeout=600,
+                          env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+
+
+SIX_QUERIES = ["kinh tế", "kinh te", '"đầu tư công"', "Nghị quyết 84/NQ-CP", "covid -dịch", "", "giáo dục OR y tế",
+               "ngân sách year:2020"]
+
+
+def _answers(index: Path) -> dict:
+    answers = {}
+    for q in SIX_QUERIES:
+        done = _cli("search", q, "--index", str(index), "--json", "--limit", "100")
+        assert done.returncode == 0, done.stderr
+        results = json.loads(done.stdout)
+        answers[q] = (results["total"], results["total_reports"], results["facets"],
+                      sorted((h["report_id"], h["section_id"], h["snippet"]) for h in results["hits"]))
+    return answers
+
+
+def test_six_ordinary_files_index_and_search_on_the_default_engine_as_on_tantivy(tmp_path):
+    _six_formats(tmp_path / "corpus")
+    built = _cli("index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "default"))
+    assert built.returncode == 0, built.stderr
+    assert "Báo cáo: 6 " in built.stdout
+    assert _cli("index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "tantivy"),
+                "--engine", "tantivy").returncode == 0
+    default, tantivy = _answers(tmp_path / "default"), _answers(tmp_path / "tantivy")
+    assert default["kinh tế"][1] == 6 and default["Nghị quyết 84/NQ-CP"][0]  # every file found, citations too
+    assert default == tantivy
+
+
+def _sort_date(hit) -> str:
+    """A hit's report date as the index sorts by it (``schema.section_documents``: a year alone
+    sorts after the dated reports of that year, no date at all first)."""
+    return hit.report_date or (f"{hit.year}-99-99" if hit.year else "0000")
+
+
+def _comes_first(a, b, sections: dict[str, list[str]]) -> bool:
+    """Whether hit ``a`` comes before hit ``b`` of the same score: newer report, else (report id,
+    section order)."""
+    if _sort_date(a) != _sort_date(b):
+        return _sort_date(a) > _sort_date(b)
+    return (a.report_id, sections[a.report_id].index(a.section_id)) < (b.report_id, sections[b.report_id].index(b.section_id))
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_equal_scores_come_newest_report_first_then_by_report_and_section_order(tmp_path, engine, monkeypatch):
+    """Ties are ordered by report date (newest first), report id, section order — the same after
+    a rebuild of the same corpus, whichever process wrote which document (Whoosh's sub-writers
+    race for jobs, so document numbers change between builds)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    orders = []
+    for build in ("first", "again"):
+        build_index(CORPUS, tmp_path / build, engine=engine, workers=0 if build == "first" else 2)
+        index = SearchIndex(tmp_path / build)
+        ranked = {q: search(index, SearchRequest(q=q, per_page=100)).hits for q in ("Nghị quyết 84/NQ-CP", "covid", "01/NQ-CP")}
+        sections = {rid: [s["id"] for s in index.report(rid)["sections"]] for rid in index.report_ids()}
+        index.close()
+        ties = 0
+        for hits in ranked.values():
+            for better, worse in zip(hits, hits[1:]):
+                assert better.score >= worse.score
+                if better.score == worse.score:
+                    ties += 1
+                    assert _comes_first(better, worse, sections), (better.report_id, better.section_id)
+        assert ties  # the queries do have equal scores
+        orders.append({q: [(h.report_id, h.section_id) for h in hits] for q, hits in ranked.items()})
+    assert orders[0] == orders[1]
+
+
+def test_a_thousand_term_query_is_evaluated_once_per_distinct_term(both, monkeypatch, capsys):
+    """Bounded work in the engines whatever the query (the parser caps what users type; the
+    engines do not rely on it): a tree of 1,000 words, as AND and as OR, finds what one of its
+    words finds, and Whoosh reads each distinct term once. The CPU time of each is printed (a
+    measurement, not an assertion)."""
+    import time
+
+    from searchsvc.engines import whoosh_engine
+    from searchsvc.query import And, Or, Word
+
+    reads = []
+    original = whoosh_engine.Reader._term
+    monkeypatch.setattr(whoosh_engine.Reader, "_term", lambda self, *key: reads.append(key) or original(self, *key))
+    words = [Word(w) for w in ("1", "covid", "tế")] * 334
+    for name, index in both.items():
+        reader = index.reader
+        for combine in (And, Or):
+            reads.clear()
+            started = time.process_time()
+            compiled = reader.compile(combine(tuple(words)), {})
+            page, total = reader.page(compiled, "relevance", 0, 10)
+            spent = (time.process_time() - started) * 1000
+            read_for_all, reads[:] = list(reads), []
+            alone = reader.compile(combine(tuple(words[:4])), {})  # every pair of neighbours once
+            assert sorted(reader.matching_docs(compiled)) == sorted(reader.matching_docs(alone))
+            assert total == len(reader.matching_docs(alone))
+            if name == "whoosh":  # as many term lookups as for four of the words
+                assert len(read_for_all) == len(reads)
+            with capsys.disabled():
+                print(f"\n1,000-term {combine.__name__} on {name}: {spent:.1f} ms CPU, {total} hits")

@@ -320,3 +320,179 @@ def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path
     assert "Không có thay đổi" in second.stdout
     as_json = json.loads(run("index", "--corpus", str(corpus), "--index", str(index_dir), "--json").stdout)
     assert as_json["changed"] is False and as_json["reports"] == 5
+
+
+def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_path, monkeypatch):
+    """Whoosh's multiprocessing writer starts a sub-writer per job file; which sub-writer takes
+    which job is a race, and one may take none. Its segment, without documents, made the index
+    unreadable ("'EmptyColumnReader' object has no attribute '_offsets'") and the next update a
+    silent full rebuild (the flaky update test). Here the race's outcome is forced: one more
+    sub-writer started once every job is taken, which only ever gets the signal to finish."""
+    from whoosh.index import open_dir
+
+    from searchsvc.engines import whoosh_writer
+
+    original = whoosh_writer._MpWriter._commit
+
+    def with_an_idle_sub_writer(self, *args):
+        if self.docbuffer:
+            self._enqueue()
+        while not self._queue.empty():  # every job taken by the sub-writers started so far
+            time.sleep(0.05)
+        self._new_task()
+        return original(self, *args)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(whoosh_writer._MpWriter, "_commit", with_an_idle_sub_writer)
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    segments = open_dir(str(current_generation(index_dir) / "whoosh"))._segments()
+    assert segments and all(segment.doc_count_all() for segment in segments)
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    target = corpus / "001_ffc53ab4c4f31481.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nCây chôm chôm được mùa.\n", encoding="utf-8")
+    summary = build_index(corpus, index_dir)
+    assert not summary.full and summary.updated == [target.name]  # an update, not a rebuild
+
+
+# --- every exit path of a Whoosh full build (its sub-writer processes) ---------------------------------
+def _build_guarded(corpus, index_dir, **kwargs):
+    """build_index in a thread with a generous hang guard: (error raised, or None)."""
+    outcome = {}
+
+    def run():
+        try:
+            build_index(corpus, index_dir, **kwargs)
+        except BaseException as error:  # what the test looks at
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(300)
+    assert not thread.is_alive(), "the build hangs"
+    return outcome.get("error")
+
+
+def _no_children_left():
+    deadline = time.monotonic() + 60  # a hang guard, not a timing assertion
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not multiprocessing.active_children()
+
+
+def _full_disk(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["sub-writer", "parent writer"])
+def test_a_failing_whoosh_writer_ends_every_process_and_keeps_the_previous_index(corpus, tmp_path, monkeypatch, where):
+    """A full disk (injected) or an error in one of Whoosh's sub-writer processes or in the
+    writer that hands them jobs: the build fails with the error, every child process exits, the
+    partial generation is removed and the previous index still answers."""
+    from searchsvc.engines import whoosh_writer
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    before = current_generation(index_dir)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    if where == "sub-writer":  # in the forked sub-writers only
+        monkeypatch.setattr(whoosh_writer._SubWriter, "_process_file", _full_disk)
+    else:
+        monkeypatch.setattr(whoosh_writer._MpWriter, "_enqueue", _full_disk)
+    error = _build_guarded(corpus, index_dir, full=True)
+    assert isinstance(error, OSError)
+    assert _no_children_left()
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+
+
+def test_a_full_disk_fails_the_index_command_with_its_message(corpus, tmp_path):
+    """Through the command line, with the failure injected in the sub-writers of a real process
+    (``sitecustomize`` of a throwaway folder): the command returns 1 with one line, no traceback."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        "import errno\n"
+        "from searchsvc.engines import whoosh_writer\n"
+        "def full(*args):\n    raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "whoosh_writer._SubWriter._process_file = full\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index",
+                           str(tmp_path / "index")], capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PYTHONPATH": f"{hooks}:{root}"})
+    assert done.returncode == 1
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+    assert not list((tmp_path / "index").glob("gen-*"))
+
+
+def _build_until_commit_in_child(corpus, index_dir, ready_path):
+    """A full Whoosh build that names its sub-writers when every document is handed out, then pauses."""
+
+    def pause(stage):
+        if stage == "commit":
+            Path(ready_path).write_text(json.dumps([p.pid for p in multiprocessing.active_children()]))
+            time.sleep(60)
+
+    os.cpu_count = lambda: 2
+    build_index(corpus, index_dir, full=True, hook=pause, engine="whoosh", workers=0)
+
+
+def test_a_killed_whoosh_build_leaves_no_sub_writer_behind(corpus, tmp_path):
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(target=_build_until_commit_in_child, args=(corpus, tmp_path / "index", ready))
+    child.start()
+    deadline = time.monotonic() + 120
+    while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sub_writers = json.loads(ready.read_text())
+    assert sub_writers  # the seed corpus fills at least one job file
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    deadline = time.monotonic() + 30
+    while any(map(_running, sub_writers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, sub_writers))
+    assert build_index(corpus, tmp_path / "index", full=True, lock_timeout=5).reports == 5
+
+
+# --- warm before switching ---------------------------------------------------------------------------
+def test_a_new_generation_that_does_not_open_never_goes_live(corpus, tmp_path, monkeypatch, engine):
+    """The new generation is opened and warmed, as a server will, before CURRENT moves."""
+    from searchsvc.engines import get_engine
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    before = current_generation(index_dir)
+    (corpus / "005_new.txt").write_text("BÁO CÁO\nI. Mục\nnội dung mới\n", encoding="utf-8")
+    stages = []
+
+    def broken(self):
+        stages.append("warm")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(get_engine(engine).Reader, "warm", broken)
+    with pytest.raises(OSError):
+        build_index(corpus, index_dir, hook=stages.append)
+    assert stages[-2:] == ["open", "warm"]  # after the manifest, before the switch
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]
+
+
+def test_a_server_app_opens_and_warms_its_index_as_it_starts(corpus, tmp_path, engine):
+    from web import create_app
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine=engine)
+    app = create_app({"INDEX_DIR": str(index_dir)})  # not a test app: as gunicorn's workers load it
+    state = app.extensions["searchsvc"]
+    deadline = time.monotonic() + 120  # a hang guard
+    while state.index is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    generation = state.index.generation
+    assert generation.warmed.wait(120)  # a hang guard
+    assert "aliases" in generation.cache  # the catalogue's aliases
+    assert generation.reader._vocabulary is not None  # "did you mean" needs no first reading
+    with app.test_client() as client:
+        assert client.get("/api/search?q=covid").status_code == 200

@@ -425,6 +425,87 @@ def test_a_damaged_index_is_refused_at_start_with_how_to_rebuild(pristine, tmp_p
     assert client.get("/healthz").status_code == 200 and found(index_dir, "covid")
 
 
+def _engine_files(generation: Path) -> list[Path]:
+    return [p for p in generation.rglob("*") if p.is_file() and p.parent != generation / "reports"
+            and p.name not in ("manifest.json", "citations.json")]
+
+
+def test_an_index_damaged_while_serving_answers_503_with_the_fix_never_500(tmp_path):
+    """The Whoosh engine's files are truncated under a running app (its reader already open):
+    searches that read them answer 503 with the command that rebuilds the index with the same
+    engine, never 500; the health check says 503 from then on, and the rebuild makes both
+    answer again. (Tantivy maps its files into memory: truncating them under a reader is a
+    SIGBUS, not an exception, so that engine is not damaged in this process.)"""
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 2), tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/search?q=covid").status_code == 200
+    for path in _engine_files(current_generation(index_dir) / "whoosh"):
+        path.write_bytes(b"")  # in place: the open files shrink under the reader
+    answers = [client.get(f"/api/search?q={q}") for q in ("xuất khẩu lao động", "giáo dục", "ngân sách")]
+    assert {a.status_code for a in answers} == {503}
+    hint = f"searchsvc index --index {index_dir} --full --engine whoosh"
+    assert all(hint in a.get_json()["error"]["message"] for a in answers)
+    health = client.get("/healthz")
+    assert health.status_code == 503 and hint in health.get_json()["error"]["message"]
+    page = client.get("/?q=dịch bệnh")
+    assert page.status_code == 503 and hint in parse(page.data).text
+    build_index(corpus, index_dir)  # the index command repairs it, as Whoosh
+    assert (current_generation(index_dir) / "whoosh").is_dir()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/search?q=giáo dục").status_code == 200
+
+
+def _damage_tantivy_while_serving(index_dir: str, answers) -> None:
+    """In a child process (a SIGBUS would kill it, not the test): serve, cut the segment files
+    short in place, serve again; the status codes and the health check's message go back."""
+    client = create_app({"TESTING": True, "INDEX_DIR": index_dir}).test_client()
+    codes = [client.get("/api/search?q=covid").status_code]
+    for path in _engine_files(current_generation(index_dir) / "tantivy"):
+        if path.suffix in (".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm"):
+            with open(path, "r+b") as handle:
+                handle.truncate(max(path.stat().st_size // 2, 1))
+    codes += [client.get(f"/api/search?q={q}").status_code for q in ("giáo dục", "ngân sách", "")]
+    health = client.get("/healthz")
+    answers.put((codes, health.status_code, health.get_json()["error"]["message"] if health.status_code != 200 else ""))
+
+
+def test_a_tantivy_index_cut_short_while_serving_answers_503_instead_of_dying(tmp_path):
+    """Tantivy maps its files into memory: reading one cut short under it is a SIGBUS that killed
+    the server worker, with requests in flight. Each search first checks the files' sizes."""
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 2), tmp_path / "index"
+    build_index(corpus, index_dir, engine="tantivy")
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    child = context.Process(target=_damage_tantivy_while_serving, args=(str(index_dir), answers))
+    child.start()
+    child.join(300)
+    assert child.exitcode == 0, f"the serving process died ({child.exitcode})"
+    codes, health, message = answers.get(timeout=10)
+    assert codes == [200, 503, 503, 503] and health == 503
+    assert f"searchsvc index --index {index_dir} --full --engine tantivy" in message
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_index_says_why_before_it_rebuilds_and_keeps_the_engine(tmp_path, engine):
+    """An update that finds the live generation unusable rebuilds it in full, saying why first;
+    the rebuild uses the engine the index was built with, even when the manifest is lost."""
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 2), tmp_path / "index"
+    assert cli("index", "--corpus", str(corpus), "--index", str(index_dir), "--engine", engine).returncode == 0
+    for path in _engine_files(current_generation(index_dir) / engine):
+        path.write_bytes(b"\0" * 8)
+    done = cli("index", "--corpus", str(corpus), "--index", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    assert "Lưu ý: Không dùng được chỉ mục hiện có" in done.stderr and f"bằng {engine}" in done.stderr
+    assert "Lập lại toàn bộ" in done.stdout and (current_generation(index_dir) / engine).is_dir()
+    (current_generation(index_dir) / "manifest.json").unlink()
+    done = cli("index", "--corpus", str(corpus), "--index", str(index_dir))
+    assert done.returncode == 0 and "thiếu hoặc hỏng manifest.json" in done.stderr
+    assert (current_generation(index_dir) / engine).is_dir()
+    assert found(index_dir, "covid")
+
+
 def _hold_the_lock(corpus: str, index_dir: str, entered: str, release: str) -> None:
     def hook(stage: str) -> None:
         if stage == "prepare":

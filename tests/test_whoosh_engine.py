@@ -124,3 +124,121 @@ def test_date_ranks_follow_whoosh_sorting(whoosh_index):
                                     sorting.FieldFacet("order")])
         expected = [hit.docnum for hit in reader._searcher.search(wq.Every(), limit=None, sortedby=order)]
         assert np.argsort(reader._array(sort)).tolist() == expected
+
+
+# --- every segment shape Whoosh hands back ------------------------------------------------------------
+def _commit_segment(path: Path, documents: list[dict], delete: str | None = None) -> None:
+    """One more segment (Whoosh's writer told not to merge) holding ``documents``."""
+    writer = open_dir(str(path)).writer()
+    if delete:
+        writer.delete_by_term("report_id", delete)
+    for document in documents:
+        writer.add_document(**prepare(document))
+    writer.commit(merge=False)
+
+
+def _add_empty_segment(path: Path) -> None:
+    """A segment without documents listed in the index, as Whoosh's multiprocessing writer lists
+    one for a sub-writer that got no job (a test-only use of its private steps)."""
+    from whoosh.writing import SegmentWriter
+
+    ix = open_dir(str(path))
+    writer = SegmentWriter(ix)
+    segments = list(ix._segments())
+    writer._commit_toc(segments + [writer._finalize_segment()])
+    writer._finish()
+
+
+def _bare(document: dict) -> dict:
+    """A section with only its required fields: no facet column has a value in its segment."""
+    keep = ("id", "report_id", "section_id", "order", "heading", "heading_f", "body", "body_f", "sort_date", "year")
+    return {k: v for k, v in document.items() if k in keep}
+
+
+SHAPE_PRESENT = {  # how each shape shows in the segment readers Whoosh hands back
+    "empty segment first": lambda leaves: any(not leaf.doc_count_all() for leaf, _ in leaves),
+    "single-document segment": lambda leaves: any(leaf.doc_count_all() == 1 for leaf, _ in leaves),
+    "segment with deletions": lambda leaves: any(leaf.has_deletions() for leaf, _ in leaves),
+    "column absent from a segment": lambda leaves: any(not leaf.has_column("c_province") for leaf, _ in leaves),
+    "update: old segment with deletions, new segment": lambda leaves: len(leaves) == 2 and leaves[0][0].has_deletions(),
+}
+
+SHAPES = {
+    "empty segment first": lambda path, docs: _add_empty_segment(path),
+    "single-document segment": lambda path, docs: _commit_segment(path, docs[:1]),
+    "segment with deletions": lambda path, docs: _commit_segment(path, [], delete=docs[0]["report_id"]),
+    "column absent from a segment": lambda path, docs: _commit_segment(path, [_bare(docs[1])]),
+    "update: old segment with deletions, new segment": lambda path, docs: _commit_segment(
+        path, docs, delete=docs[0]["report_id"]),
+}
+
+
+@pytest.fixture(scope="module")
+def shaped(tmp_path_factory, seed_reports):
+    """name -> index folder built with one segment shape (on top of a small index)."""
+    report = seed_reports[sorted(seed_reports)[1]]
+    documents = section_documents(report)
+    other = section_documents(seed_reports[sorted(seed_reports)[3]])
+    folders = {}
+    for name, make in SHAPES.items():
+        path = tmp_path_factory.mktemp("shape") / "whoosh"
+        path.mkdir()
+        from whoosh.index import create_in
+        from searchsvc.schema import build_schema
+
+        create_in(str(path), build_schema())
+        if name == "empty segment first":
+            make(path, documents)
+            _commit_segment(path, documents)
+        else:
+            _commit_segment(path, other + documents)
+            make(path, documents)
+        folders[name] = path
+    return folders
+
+
+def _plain_answers(reader: Reader) -> dict:
+    """What the reader reads of every document and term, through its (fast or not) paths."""
+    body = reader._searcher.reader()
+    words = sorted({t.decode() if isinstance(t, bytes) else t for t, _ in body.iter_field("body_f")})[:40:3]
+    return {
+        "n": reader._n,
+        "live": reader._live.tolist(),
+        "reports": list(reader._table.report_ids),
+        "facets": {f: [sorted(c.values)] for f, c in reader._table.facets.items()},
+        "arrays": {name: reader._array(name).tolist() for name in ("year", "newest", "oldest", "length:body_f")},
+        "terms": {w: [a.tolist() for a in reader._term("body_f", w)] for w in words},
+        "positions": reader._positions("heading_f", fold("kinh")),
+    }
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_segment_shape_reads_as_whoosh_reads_it(shaped, shape, monkeypatch):
+    """Scores equal Whoosh's own searcher's, and the fast paths (private fields) read what the
+    public API reads, on each shape."""
+    from searchsvc.engines import whoosh_segments
+
+    reader = Reader(shaped[shape])
+    try:
+        assert SHAPE_PRESENT[shape](reader._searcher.reader().leaf_readers())
+        n = reader._n
+        assert reader._table.report_ids == [reader._searcher.stored_fields(d)["report_id"] for d in range(n)]
+        for _, ours, query in CASES[:6]:
+            mask, score = ours(_Evaluator(reader))
+            mask &= reader._live
+            expected = _whoosh_scores(reader, query)
+            assert set(np.flatnonzero(mask).tolist()) == set(expected)
+            for doc, value in expected.items():
+                assert score[doc] == pytest.approx(value, rel=1e-6)
+        fast = _plain_answers(reader)
+    finally:
+        reader.close()
+    monkeypatch.setattr(whoosh_segments, "_BLOCK_FIELDS", ("no such field",))
+    monkeypatch.setattr(whoosh_segments, "_VALUE_FIELDS", ("no such field",))
+    monkeypatch.setattr(whoosh_segments, "_var_bytes", lambda column, count: None)
+    monkeypatch.setattr(whoosh_segments, "_length_bytes", lambda leaf, column, count: None)
+    reader = Reader(shaped[shape])
+    try:
+        assert _plain_answers(reader) == fast
+    finally:
+        reader.close()

@@ -132,5 +132,5 @@ def openapi_document():
 @bp.get("/healthz")
 def health():
     index = get_index()
-    generation = index.generation
+    generation = index.check()  # 503 while searches fail, not only at start
     return jsonify({"status": "ok", "generation": generation.name, **index.counts(generation)})

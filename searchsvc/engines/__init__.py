@@ -12,7 +12,7 @@ An engine module provides:
   ``report_of(doc)``, ``count_reports(docs)``, ``count_facet(facet, docs, aliases)``,
   ``top_values(facet, docs, limit, aliases, selected)`` (the first ``limit`` values of
   ``count_facet``, most reported first, then the ``selected`` ones further down), ``vocabulary()``, ``correct(word)``,
-  ``doc_count()`` and ``close()``; it raises ``OSError``/``ValueError`` on a broken index.
+  ``doc_count()``, ``warm()`` (read now what a first query would read) and ``close()``; it raises ``OSError``/``ValueError`` on a broken index.
 """
 from __future__ import annotations
 

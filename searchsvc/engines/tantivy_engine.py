@@ -23,8 +23,8 @@ Same analysis, same query language, same results as the Whoosh engine, without R
   documents stay (no hit ever names them) until the next full build.
 * **Sorting by date** uses two fast text keys per document, ``sort_old`` (date, report, order) and
   ``sort_new`` (date inverted so that ascending order is newest first), both ascending: ties break
-  exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``uid``, the order
-  documents were added in, as Whoosh's break by document number.
+  exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``sort_new`` (newest
+  report first, then report id and section order), as Whoosh's.
 * **Vocabulary and corrections** read the term dictionaries (``Searcher.terms_with_prefix``), so
   nothing has to be kept in step with them on incremental updates.
 * Every file is written once and replaced, never changed in place: a new generation may share
@@ -90,11 +90,24 @@ def _build_schema() -> tantivy.Schema:
 SCHEMA = _build_schema()
 
 
+SEGMENT_FILES = {"idx", "pos", "term", "store", "fast", "fieldnorm", "del"}  # what Tantivy maps into memory
+
+
 def _open_index(path: Path) -> tantivy.Index:
     index = tantivy.Index.open(str(path))
     _check_layout(path)
     index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     return index
+
+
+def _segment_sizes(path: Path) -> dict[str, int]:
+    """The size of each file of the index's segments (the memory-mapped ones), by name."""
+    sizes = {}
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_file() and "." in entry.name and entry.name.split(".")[-1] in SEGMENT_FILES:
+                sizes[entry.name] = entry.stat().st_size
+    return sizes
 
 
 def _check_layout(path: Path) -> None:
@@ -273,6 +286,8 @@ class Reader:
     def __init__(self, path: Path):
         self._index = _open_index(path)
         self._index.config_reader(reload_policy="manual")  # a generation never changes once built
+        self._path = path
+        self._sizes = _segment_sizes(path)
         self._searcher = self._index.searcher()
         self._num_docs = self._searcher.num_docs
         self._rows_path = path / FACETS_FILE
@@ -283,6 +298,14 @@ class Reader:
         self._loading = threading.Lock()
         self._vocabulary: dict[str, str] | None = None
         self._spelling: dict[str, list[tuple[str, int]]] = {}
+
+    def _check_files(self) -> None:
+        """Tantivy reads its segments memory-mapped: reading a file cut short under it is a
+        SIGBUS that kills the server worker, not an error. So each search first checks that the
+        segment files are still the size they were when opened (a few ``stat`` calls): a
+        damaged index is then an error, which the request answers with a 503."""
+        if _segment_sizes(self._path) != self._sizes:
+            raise OSError(f"các tệp chỉ mục Tantivy ở {self._path} đã bị thay đổi hoặc cắt ngắn")
 
     def _load(self) -> "_Arrays":
         """The per-uid arrays, read from ``facets.jsonl`` on first use (opening stays cheap: the
@@ -296,9 +319,16 @@ class Reader:
                     arrays.live = np.zeros(len(arrays.report_ids), dtype=np.bool_)  # deleted ones stay False
                     arrays.live[np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))] = True
                     arrays.count_live()
-                    # one segment whose documents are in uid order: Tantivy's ties come in uid order
-                    arrays.uid_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
-                        np.fromiter((address.doc for _, address in hits), dtype=np.int64, count=len(hits))) > 0))
+                    # equal scores: newest report first, then report id and section order (sort_new)
+                    by_date = self._searcher.search(Q.all_query(), max(self._num_docs, 1), count=False,
+                                                    order_by_field="sort_new", order=tantivy.Order.Asc).hits
+                    addresses = [address for _, address in by_date]
+                    uids = np.array(self._searcher.fast_field_values("uid", addresses) if addresses else [], dtype=np.int64)
+                    arrays.tie_rank = np.full(len(arrays.report_ids), len(uids), dtype=np.int64)
+                    arrays.tie_rank[uids] = np.arange(len(uids))
+                    # one segment whose documents are in that order: Tantivy's own ties are right
+                    arrays.tie_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
+                        np.fromiter((address.doc for address in addresses), dtype=np.int64, count=len(addresses))) > 0))
                     self._arrays = arrays
                     # searching calls report_of once per hit: from now on straight into the list
                     self.report_of = self._arrays.report_ids.__getitem__
@@ -315,6 +345,7 @@ class Reader:
     def compile(self, tree, filters: dict[str, list[str]]) -> dict:
         """The scored query, the same without its optional nearness boosts (what decides which
         documents match), and one query per facet filter, kept apart for disjunctive facets."""
+        self._check_files()
         compiler = _Compiler(self._searcher, self._num_docs)
         return {
             "scored": compiler.translate(tree),
@@ -346,15 +377,17 @@ class Reader:
         return page, total
 
     def _ranked(self, query: tantivy.Query, wanted: int):
-        """The best ``wanted`` hits as (score, address), equal scores in uid order, and the total.
+        """The best ``wanted`` hits as (score, address), equal scores newest report first, then
+        by report id and section order (as Whoosh's), and the total.
 
         Tantivy breaks ties by segment and document, which merges reorder; so fetch well past the
         last wanted hit (reports repeat whole sections: ties can run long), eight times as far
-        while that still ends in a tie, and order the ties by uid, as Whoosh's come in document
-        order. Only the hits down to the last one scoring as the last wanted one can be wanted.
-        When Tantivy's own order of documents is that of their uids, its ties are already right.
+        while that still ends in a tie, and order the ties by date rank. Only the hits down to
+        the last one scoring as the last wanted one can be wanted. When Tantivy's own order of
+        documents is the date order, its ties are already right.
         """
-        if self._load().uid_order:
+        arrays = self._load()
+        if arrays.tie_order:
             results = self._searcher.search(query, wanted)
             return results.hits, results.count
         fetch = wanted + 1024
@@ -369,7 +402,8 @@ class Reader:
             last = hits[wanted - 1][0]
             hits = hits[: next((i for i in range(wanted, len(hits)) if hits[i][0] != last), len(hits))]
         uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
-        ranked = sorted(zip(hits, uids), key=lambda hit: (-hit[0][0], hit[1]))
+        ranked = sorted(zip(hits, arrays.tie_rank[np.array(uids, dtype=np.int64)].tolist()),
+                        key=lambda hit: (-hit[0][0], hit[1]))
         return [hit for hit, _ in ranked[:wanted]], total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
@@ -485,6 +519,11 @@ class Reader:
             present[pairs if merged_pair is None else merged_pair[pairs]] = True  # each (value, report) pair once
         return np.bincount(pair_value[present], minlength=len(values)), values, rank, numbers
 
+    def warm(self) -> None:
+        """Read now what a first query would: the per-uid arrays and the vocabulary."""
+        self._load()
+        self.vocabulary()
+
     # suggestions
     def vocabulary(self) -> dict[str, str]:
         """Folded term -> its most frequent accented spelling in the corpus."""
@@ -586,7 +625,8 @@ class _Arrays:
         self.facets = facets
         self.live: np.ndarray | None = None  # uid -> not deleted (set by the reader)
         self.report_live: np.ndarray | None = None  # report number -> live sections (``count_live``)
-        self.uid_order = False  # Tantivy orders documents (and so breaks ties) as their uids (set by the reader)
+        self.tie_rank: np.ndarray | None = None  # uid -> place in the order of equal scores (set by the reader)
+        self.tie_order = False  # Tantivy orders documents (and so breaks ties) that way (set by the reader)
         for column in facets.values():
             column.per_report = column.single and np.array_equal(column.dense, column.dense[self.first_uid[report_of]])
 
@@ -683,6 +723,7 @@ class _Compiler:
     def __init__(self, searcher: tantivy.Searcher, num_docs: int):
         self._searcher = searcher
         self._n = max(num_docs, 1)
+        self._done: dict = {}  # a node repeated in the tree ("1 1 1 …") is translated once
 
     def term(self, field: str, value: str, boost: float = 1.0) -> tantivy.Query:
         frequency = self._searcher.doc_freq(field, value)
@@ -693,6 +734,12 @@ class _Compiler:
     def translate(self, node, boosts: bool = True) -> tantivy.Query:
         """``boosts=False`` leaves out the optional nearness clauses, which change scores but
         never which documents match."""
+        key = (node, boosts)
+        if key not in self._done:
+            self._done[key] = self._translate(node, boosts)
+        return self._done[key]
+
+    def _translate(self, node, boosts: bool) -> tantivy.Query:
         if node is None:
             return Q.all_query()
         if isinstance(node, Word):

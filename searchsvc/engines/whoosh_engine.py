@@ -9,7 +9,9 @@ thousands of hits for a common word). The reader reads each term's postings once
 arrays (document numbers and weights, a block at a time, from the W3 codec's block layout:
 whoosh-reloaded is pinned to 2.7.5) and evaluates the query tree over arrays, scoring exactly as
 Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one byte, field boosts
-in the weights), adding scores for AND and OR, breaking ties by document number.
+in the weights), adding scores for AND and OR. Equal scores come newest report first, then by
+report id and section order (``TIE_ORDER``): the same order after any rebuild, whichever
+sub-writer wrote which document.
 ``tests/test_whoosh_engine.py`` holds the scores to Whoosh's own searcher. Facets are counted over
 per-document arrays (``docsets``), date order over per-document ranks; the page's stored fields
 come from Whoosh.
@@ -17,103 +19,30 @@ come from Whoosh.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections import Counter, OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
 from whoosh.filedb.filestore import FileStorage
-from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.util.numeric import byte_to_length
 
-from ..analysis import analyze_text, bigrams, split_compound
+from ..analysis import bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
-from ..processes import exit_with_parent
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
-from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, build_schema, filter_clause, instrument_term, word_terms
+from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, filter_clause, instrument_term, word_terms
 from .docsets import DocSet, FacetTable
+from .whoosh_segments import field_lengths, leaves, number_column, positions, postings, text_column
+from .whoosh_writer import create_writer, prepare
 
 __all__ = ["prepare", "create_writer", "open_reader"]
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
+WARM_TERMS = 64  # most frequent (folded) body words whose postings are read before a generation serves
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
-_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 
 
-# --- writing ----------------------------------------------------------------------------------------
-def prepare(document: dict) -> dict:
-    """The document with its body analyzed once for the four body fields: {term: count} each
-    (``schema.CountedText``); Whoosh stores the text itself. Runs in worker processes."""
-    exact, folded, exact_wholes, folded_wholes = analyze_text(document["body"])
-    return document | {
-        "body": Counter(exact + exact_wholes),
-        "body_f": Counter(folded + folded_wholes),
-        "body_eb": Counter(bigrams(exact)),
-        "body_b": Counter(bigrams(folded)),
-        "_stored_body": document["body"],
-    }
-
-
-class Codec(W3Codec):
-    """Whoosh's codec without per-block length statistics: they serve only Whoosh's own
-    block-skipping scorer, which this engine does not run, and cost a column read per posting
-    when a segment is written (a fifth of a build)."""
-
-    length_stats = False
-
-
-class _SubWriter(SubWriterTask):
-    """One of Whoosh's sub-writer processes, which ends with the indexing run (``kill -9``)."""
-
-    def run(self):
-        exit_with_parent()
-        super().run()
-
-
-class _MpWriter(MpWriter):
-    """Whoosh's multiprocessing writer, with sub-writers that end with the indexing run."""
-
-    def _new_task(self):
-        task = _SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
-
-
-class Writer:
-    """A full build writes one segment per core (Whoosh's ``procs`` with ``multisegment``); an
-    update, a handful of documents, one segment in this process."""
-
-    def __init__(self, path: Path, fresh: bool):
-        path.mkdir(parents=True, exist_ok=True)
-        ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
-        codec = Codec()
-        if fresh and (os.cpu_count() or 1) > 1:
-            self._writer = _MpWriter(ix, procs=os.cpu_count(), multisegment=True, limitmb=128, codec=codec,
-                                     subargs={"codec": codec, "limitmb": 128})
-        else:
-            self._writer = ix.writer(limitmb=256, codec=codec)
-
-    def delete_report(self, report_id: str) -> None:
-        self._writer.delete_by_term("report_id", report_id)
-
-    def add(self, prepared: dict) -> None:
-        self._writer.add_document(**prepared)
-
-    def commit(self) -> None:
-        self._writer.commit()
-
-    def cancel(self) -> None:
-        self._writer.cancel()
-
-
-def create_writer(path: Path, fresh: bool) -> Writer:
-    return Writer(path, fresh)
-
-
+# --- writing: ``whoosh_writer`` ------------------------------------------------------------------------
 # --- reading ----------------------------------------------------------------------------------------
 class Reader:
     """Shared by the threads of a server worker. A Whoosh searcher is not: its matchers seek and
@@ -132,11 +61,11 @@ class Reader:
         reader = self._searcher.reader()
         self._n = reader.doc_count_all()
         self._live = np.ones(self._n, dtype=np.bool_)
-        for leaf, offset in _leaves(reader):
+        for leaf, offset in leaves(reader):
             for doc in leaf.deleted_docs_set:
                 self._live[offset + doc] = False
         self._table = FacetTable.from_columns(
-            _column(reader, "report_id", self._n), {f: _column(reader, c, self._n) for f, c in FACET_COLUMNS.items()})
+            text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()})
         self.report_of = self._table.report_ids.__getitem__
         self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
@@ -170,21 +99,14 @@ class Reader:
 
     def _read_array(self, name: str) -> np.ndarray:
         reader = self._searcher.reader()
-        if name.startswith("length:"):  # the field length Whoosh's BM25F divides by (one byte each)
-            field = name.partition(":")[2]
-            codes = np.zeros(self._n, dtype=np.uint8)
-            for leaf, offset in _leaves(reader):
-                lengths = f"_{field}_len"
-                if leaf._perdoc.has_column(lengths):
-                    column = leaf._perdoc.column_reader(lengths, LENGTHS_COLUMN)
-                    codes[offset : offset + leaf.doc_count_all()] = np.frombuffer(bytes(column.load()), dtype=np.uint8)
-            return _BYTE_LENGTHS[codes]
+        if name.startswith("length:"):  # the field length Whoosh's BM25F divides by
+            return field_lengths(reader, name.partition(":")[2])
         if name == "year":
-            return np.array([int(v or 0) for v in _column(reader, "year", self._n, raw=True)], dtype=np.int64)
+            return number_column(reader, "year")
         # date order ("oldest"/"newest"): Whoosh's (sort_date, report_id, order), then document number
-        dates = _codes(_column(reader, "sort_date", self._n))
-        reports = _codes(_column(reader, "report_id", self._n))
-        order = np.array([int(v or 0) for v in _column(reader, "order", self._n, raw=True)], dtype=np.int64)
+        dates = _codes(text_column(reader, "sort_date"))
+        reports = _codes(text_column(reader, "report_id"))
+        order = number_column(reader, "order")
         first = -dates if name == "newest" else dates
         ranks = np.empty(self._n, dtype=np.int64)
         ranks[np.lexsort((np.arange(self._n), order, reports, first))] = np.arange(self._n)
@@ -220,17 +142,8 @@ class Reader:
                 return cached[0]
         decode = self._schema[field].format.decode_positions
         found = {}
-        for leaf, offset in _leaves(self._searcher.reader()):
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_values()
-                for doc, value in zip(matcher._ids, matcher._values):
-                    found[doc + offset] = tuple(decode(value))
-                matcher._next_block()
+        for leaf, offset in leaves(self._searcher.reader()):
+            found.update((doc + offset, where) for doc, where in positions(leaf, field, text, decode).items())
         self._keep(key, found, 120 * len(found))
         return found
 
@@ -244,22 +157,12 @@ class Reader:
                 self._postings_bytes -= old_size
 
     def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and weights of a term, block by block, deleted documents left out.
-        (Whoosh's matchers give them one at a time; its W3 codec keeps each block of up to 128
-        postings as a pickled tuple of id deltas and a tuple or array of weights.)"""
+        """Document numbers and weights of a term, deleted documents left out."""
         ids, weights = [], []
-        for leaf, offset in _leaves(self._searcher.reader()):
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)  # deletions filter: the live mask does it
-            while matcher.is_active():
-                if matcher._data is None:
-                    matcher._read_data()
-                ids.append(np.cumsum(np.array(matcher._data[0], dtype=np.int64)) + offset)
-                matcher._read_weights()
-                weights.append(np.asarray(matcher._weights, dtype=np.float64))
-                matcher._next_block()
+        for leaf, offset in leaves(self._searcher.reader()):
+            docs, values = postings(leaf, field, text)
+            ids.append(docs + offset)
+            weights.append(values)
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         docs, weights = np.concatenate(ids), np.concatenate(weights)
@@ -288,7 +191,7 @@ class Reader:
         wanted = offset + limit
         if sort == "relevance":
             scores = compiled["query"][1] + sum((s for _, s in compiled["filters"].values()), np.zeros(self._n))
-            order = _best(docs, scores[docs], wanted)
+            order = _best(scores[docs], self._array(TIE_ORDER)[docs], wanted)
         else:
             ranks = self._array(sort)[docs]
             chosen = np.argpartition(ranks, wanted - 1)[:wanted] if len(docs) > wanted else np.arange(len(docs))
@@ -318,6 +221,19 @@ class Reader:
         """The first ``limit`` values of ``count_facet`` and the ``selected`` ones further down."""
         return self._table.top_values(facet, docs, limit, aliases, selected)
 
+    def warm(self) -> None:
+        """Read now what a first query would: the per-document arrays (field lengths of every
+        scored field, date ranks, years), the postings of the most frequent words (folded, in
+        the body), the vocabulary of "did you mean"."""
+        for name, field in self._schema.items():
+            if field.scorable:
+                self._array(f"length:{name}")
+        for name in ("newest", "oldest", "year"):
+            self._array(name)
+        for _, term in self._searcher.reader().most_frequent_terms("body_f", WARM_TERMS):
+            self._term("body_f", term.decode("utf-8") if isinstance(term, bytes) else term)
+        self.vocabulary()
+
     # suggestions
     def vocabulary(self) -> dict[str, str]:
         """Folded term -> its most frequent accented spelling in the corpus."""
@@ -345,28 +261,6 @@ def open_reader(path: Path) -> Reader:
     return Reader(path)
 
 
-def _leaves(reader) -> list:
-    """(segment reader, first document number) of each segment."""
-    return reader.leaf_readers() if reader.doc_count_all() else []
-
-
-def _column(reader, name: str, count: int, raw: bool = False) -> list:
-    """The values of a sortable column for every document: text (read a segment at a time,
-    the column's bytes at once), or numbers as Whoosh gives them (``raw``)."""
-    if not count:
-        return []
-    if raw:
-        return list(reader.column_reader(name))
-    values: list[str] = []
-    for leaf, _ in _leaves(reader):
-        column = leaf.column_reader(name, translate=False)
-        starts, lengths = column._offsets, column._lengths  # Whoosh's VarBytesColumn reader
-        size = (starts[-1] + lengths[-1]) if len(starts) else 0
-        data = column._dbfile.get(column._basepos, size) if size else b""
-        values += [data[s : s + n].decode("utf-8") for s, n in zip(starts, lengths)]
-    return values
-
-
 def _codes(values: list[str]) -> np.ndarray:
     """Each value's place among the distinct values in sorted order."""
     distinct = sorted(set(values))
@@ -389,15 +283,14 @@ def _in_sequence(positions: list[tuple[int, ...]], slop: int) -> bool:
     return True
 
 
-def _best(docs: np.ndarray, scores: np.ndarray, wanted: int) -> np.ndarray:
-    """Positions in ``docs`` of the ``wanted`` best scores, best first, ties in document order
-    (as Whoosh's collector keeps them)."""
-    if len(docs) > wanted:
+def _best(scores: np.ndarray, ties: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the ``wanted`` best scores, best first, equal scores by ``ties`` (ranks)."""
+    if len(scores) > wanted:
         threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
         candidates = np.flatnonzero(scores >= threshold)
     else:
-        candidates = np.arange(len(docs))
-    return candidates[np.lexsort((docs[candidates], -scores[candidates]))][:wanted]
+        candidates = np.arange(len(scores))
+    return candidates[np.lexsort((ties[candidates], -scores[candidates]))][:wanted]
 
 
 # --- the query tree over arrays ----------------------------------------------------------------------
@@ -405,11 +298,13 @@ class _Evaluator:
     """Query-tree nodes as (mask of matching documents, score of each), scored as Whoosh scores
     the same queries: a term by BM25F, a boost multiplies, OR and AND add up their parts' scores
     where they match, a filter on a keyword field scores its weight (1), a year range and a
-    negation score 1."""
+    negation score 1. A node repeated in the tree ("1 1 1 …") is evaluated once: what a node
+    gives is never changed afterwards (``all_of`` copies before combining)."""
 
     def __init__(self, reader: Reader):
         self.reader = reader
         self.n = reader._n
+        self._done: dict = {}
 
     def empty(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self.n, dtype=np.bool_), np.zeros(self.n)
@@ -439,6 +334,12 @@ class _Evaluator:
         return mask, np.where(mask, score, 0.0)
 
     def node(self, node, boosts: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        key = (node, boosts)
+        if key not in self._done:
+            self._done[key] = self._node(node, boosts)
+        return self._done[key]
+
+    def _node(self, node, boosts: bool) -> tuple[np.ndarray, np.ndarray]:
         if node is None:
             return self.constant(self.reader._live.copy())
         if isinstance(node, Word):
@@ -482,13 +383,18 @@ class _Evaluator:
         return self.any_of(options)
 
     def body(self, forms: list[str], field: str, boost: float):
-        return self.all_of([self.term(field, bigram, boost) for bigram in bigrams(forms)])
+        return self.every_term(field, bigrams(forms), boost)
+
+    def every_term(self, field: str, terms: list[str], boost: float):
+        """All of ``terms``, each distinct one looked up once, scoring as often as it is there."""
+        return self.all_of([self.term(field, term, boost * count) for term, count in Counter(terms).items()])
 
     def heading(self, terms: list[str], field: str, slop: int, boost: float):
-        mask, score = self.all_of([self.term(field, term, boost) for term in terms])
+        mask, score = self.every_term(field, terms, boost)
         candidates = np.flatnonzero(mask)
         if len(candidates):  # only there, where the words stand (Whoosh's phrase: ordered, ``slop`` apart)
-            positions = [self.reader._positions(field, term) for term in terms]
+            found = {term: self.reader._positions(field, term) for term in set(terms)}
+            positions = [found[term] for term in terms]
             apart = [doc for doc in candidates.tolist() if not _in_sequence([p[doc] for p in positions], slop)]
             mask[apart] = False
             score[apart] = 0.0
