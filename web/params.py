@@ -12,6 +12,7 @@ from typing import Iterable
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
+from searchsvc.ingest import is_report_id
 from searchsvc.models import FACETS, SearchRequest
 from searchsvc.query import QueryError
 from searchsvc.searching import validate
@@ -24,7 +25,6 @@ __all__ = [
 SEARCH_PARAMS = ("q", *FACETS, "sort", "page", "per_page")
 MAX_FILTER_VALUES = 50  # filter values in one request, all facets together
 MAX_VALUE_LENGTH = 200  # characters of one filter value
-REPORT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 INSTRUMENT_KEY = re.compile(r"^[\w.-]{1,200}$")  # letters of any script: "15_2020_QĐ-TTg.2020"
 
 
@@ -81,7 +81,7 @@ def search_request(args: MultiDict, per_page: int = 10) -> SearchRequest:
 
 
 def report_id(value: str) -> str:
-    if not REPORT_ID.fullmatch(value) or value.strip(".") == "":
+    if not is_report_id(value):  # the shape of every id the indexer gives (``searchsvc.ingest``)
         raise NotFound(f"Không có báo cáo “{value[:80]}”.")
     return value
 
