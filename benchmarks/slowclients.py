@@ -183,7 +183,11 @@ def run(stack: str, root: Path, slow: int, idle: int, requests: int, settle: flo
             server = subprocess.Popen(stack_command(stack, root, index, corpus, port), cwd=work, env=env, stdout=log,
                                       stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            wait_ready(port, server)
+            try:
+                wait_ready(port, server)
+            except SystemExit:
+                print((work / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+                raise
             measure(port, len(PATHS) * 2, timeout)  # warm caches
             alone = measure(port, requests, timeout)
             with Attack(port, slow, idle) as attack:

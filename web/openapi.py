@@ -5,10 +5,13 @@ with ``jsonschema``. The filters, sorts and limits are read from the library, no
 """
 from __future__ import annotations
 
+from searchsvc.ingest import REPORT_ID
 from searchsvc.instruments import LIST_SORTS, MAX_LIST_PER_PAGE
 from searchsvc.models import FACETS, SORTS
 from searchsvc.query import MAX_QUERY_LENGTH
 from searchsvc.searching import MAX_PAGE, MAX_PER_PAGE
+
+from .params import LISTING_YEAR_PATTERN, MAX_FILTER_VALUES, MAX_VALUE_LENGTH, YEAR_PATTERN
 
 __all__ = ["document"]
 
@@ -226,7 +229,7 @@ SCHEMAS = {
 def _param(name: str, description: str, schema: dict, *, where: str = "query", repeat: bool = False, required: bool = False) -> dict:
     parameter = {"name": name, "in": where, "description": description, "required": required or where == "path"}
     if repeat:
-        parameter |= {"schema": {"type": "array", "items": schema}, "style": "form", "explode": True}
+        parameter |= {"schema": {"type": "array", "items": schema, "maxItems": MAX_FILTER_VALUES}, "style": "form", "explode": True}
     else:
         parameter["schema"] = schema
     return parameter
@@ -242,6 +245,11 @@ def _error(description: str) -> dict:
 
 UNAVAILABLE = _error("no usable index yet (build it with `searchsvc index`)")
 BAD = _error("invalid parameter: unknown name, value out of range, query too long")
+TOO_LARGE = {  # on every operation: what the app and the server refuse before any parameter is read
+    "405": _error("a method other than GET (the Allow header names GET)"),
+    "414": _error("URL longer than 512 KiB"),
+    "431": _error("request headers larger than 64 KiB, or one header field over 8 KiB"),
+}
 
 FILTER_HELP = {
     "province": "province, e.g. Bắc Giang",
@@ -254,21 +262,35 @@ FILTER_HELP = {
 }
 
 
+def _filter_value(name: str) -> dict:
+    schema = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+    return schema | ({"pattern": YEAR_PATTERN} if name == "year" else {})
+
+
+def _with_limits(paths: dict) -> dict:
+    for item in paths.values():
+        item["get"]["responses"] |= TOO_LARGE
+    return paths
+
+
 def document() -> dict:
-    page = {"type": "integer", "minimum": 1}
+    page = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}
     search_parameters = [
         _param("q", f"query text (at most {MAX_QUERY_LENGTH} characters); invalid syntax is searched as words with a warning",
                {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-        *(_param(name, FILTER_HELP[name] + " (repeat to OR values)", STRING, repeat=True) for name in FACETS),
+        *(_param(name, FILTER_HELP[name] + f" (repeat to OR values, at most {MAX_FILTER_VALUES})", _filter_value(name),
+                 repeat=True) for name in FACETS),
         _param("sort", "order of hits", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
-        _param("page", "page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _param("page", "page number", page),
         _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
     ]
     listing_parameters = [
-        _param("q", "words the type, number, issuer or title must contain (accents ignored)", STRING),
-        _param("type", "instrument type, e.g. Nghị quyết", STRING, repeat=True),
-        _param("issuer", "issuer, e.g. Chính phủ", STRING, repeat=True),
-        _param("year", "year of the instrument, e.g. 2020", {"type": "string", "pattern": "^[0-9]{4}$"}, repeat=True),
+        _param("q", "words the type, number, issuer or title must contain (accents ignored)",
+               {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
+        _param("type", "instrument type, e.g. Nghị quyết", _filter_value("type"), repeat=True),
+        _param("issuer", "issuer, e.g. Chính phủ", _filter_value("issuer"), repeat=True),
+        _param("year", "year of the instrument, e.g. 2020", _filter_value("listing") | {"pattern": LISTING_YEAR_PATTERN},
+               repeat=True),
         _param("sort", "order", {"type": "string", "enum": list(LIST_SORTS), "default": "count"}),
         _param("page", "page number", page),
         _param("per_page", "instruments per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIST_PER_PAGE, "default": 50}),
@@ -280,7 +302,7 @@ def document() -> dict:
             "version": "1.0.0",
             "description": "Full-text search over Vietnamese provincial government reports and the instruments they cite.",
         },
-        "paths": {
+        "paths": _with_limits({
             "/api/search": {
                 "get": {
                     "operationId": "search",
@@ -293,8 +315,10 @@ def document() -> dict:
                 "get": {
                     "operationId": "report",
                     "summary": "One parsed report: metadata, sections, footnotes, citations, text",
-                    "parameters": [_param("report_id", "report id", {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}, where="path")],
-                    "responses": {"200": _ok("Report", "the report"), "404": _error("no such report"), "503": UNAVAILABLE},
+                    "parameters": [_param("report_id", "report id (README: report ids)", {"type": "string", "pattern": f"^{REPORT_ID.pattern}$"},
+                                          where="path")],
+                    "responses": {"200": _ok("Report", "the report"), "400": BAD, "404": _error("no such report"),
+                                  "503": UNAVAILABLE},
                 }
             },
             "/api/instruments": {
@@ -342,7 +366,8 @@ def document() -> dict:
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": BAD},
                 }
             },
             "/healthz": {
@@ -352,6 +377,6 @@ def document() -> dict:
                     "responses": {"200": _ok("Health", "serving"), "503": UNAVAILABLE},
                 }
             },
-        },
+        }),
         "components": {"schemas": SCHEMAS},
     }
