@@ -262,9 +262,18 @@ FILTER_HELP = {
 }
 
 
+# Values the server checks beyond a pattern, named as string formats (JSON Schema: an annotation):
+# "year-range" a year or a range whose first year is not after the last; "instrument-reference" a key
+# or a reference the citation grammar reads as one instrument (DOMAIN.md), else a 400. In paths,
+# "report-id" and "instrument-key" are ids the index gives (any other is a 404).
+_FILTER_FORMATS = {
+    "year": {"pattern": YEAR_PATTERN, "format": "year-range"},
+    "instrument": {"format": "instrument-reference"},
+}
+
+
 def _filter_value(name: str) -> dict:
-    schema = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
-    return schema | ({"pattern": YEAR_PATTERN} if name == "year" else {})
+    return {"type": "string", "maxLength": MAX_VALUE_LENGTH} | _FILTER_FORMATS.get(name, {})
 
 
 def _with_limits(paths: dict) -> dict:
@@ -315,7 +324,8 @@ def document() -> dict:
                 "get": {
                     "operationId": "report",
                     "summary": "One parsed report: metadata, sections, footnotes, citations, text",
-                    "parameters": [_param("report_id", "report id (README: report ids)", {"type": "string", "pattern": f"^{REPORT_ID.pattern}$"},
+                    "parameters": [_param("report_id", "report id (README: report ids)",
+                                          {"type": "string", "pattern": f"^{REPORT_ID.pattern}$", "format": "report-id"},
                                           where="path")],
                     "responses": {"200": _ok("Report", "the report"), "400": BAD, "404": _error("no such report"),
                                   "503": UNAVAILABLE},
@@ -334,7 +344,8 @@ def document() -> dict:
                     "operationId": "instrument",
                     "summary": "One instrument and the sections citing it; a key without year shared by several years lists them",
                     "parameters": [
-                        _param("key", "instrument key: 84_NQ-CP.2020, or 84_NQ-CP without year", {"type": "string"}, where="path"),
+                        _param("key", "instrument key: 84_NQ-CP.2020, or 84_NQ-CP without year",
+                               {"type": "string", "format": "instrument-key"}, where="path"),
                         _param("page", "page of citing sections", page),
                         _param("per_page", "citing sections per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50}),
                     ],
