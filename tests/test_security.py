@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import os
+import socket
 import shutil
 import unicodedata
 from pathlib import Path
@@ -23,7 +25,9 @@ import pytest
 from searchsvc.engine import SearchIndex
 from searchsvc.indexing import build_index
 from searchsvc.ingest import assign_report_ids, corpus_files, is_report_id, report_id_for
-from web import create_app
+from searchsvc.query import MAX_QUERY_LENGTH
+from web import SECURITY_HEADERS, create_app
+from web.errors import MAX_URL_BYTES
 
 from .conftest import CORPUS, ENGINES
 from .test_reliability import loadtest
@@ -310,3 +314,107 @@ def test_ids_are_stable_across_reindexing(named_site, tmp_path, engine):
     assert len(set(after.values())) == len(after) == first.reports + 1
     build_index(corpus, tmp_path / "index", full=True)
     assert _ids(tmp_path / "index") == after
+
+
+# --- one error shape, through the real server ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_server(seed_index_dir, tmp_path_factory):
+    server = loadtest.Server(seed_index_dir, CORPUS, tmp_path_factory.mktemp("seed-server") / "server.log", workers=1)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def _exchange(port: int, request: bytes, timeout: float = 60) -> tuple[int, dict, bytes]:
+    """Send raw bytes, read the whole answer (the server closes): status, lower-cased headers, body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):  # refused before the end was read: the answer waits
+            pass
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def _get_request(target: str, extra_headers: str = "") -> bytes:
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra_headers}\r\n".encode("latin-1")
+
+
+def _assert_envelope(status: int, headers: dict, body: bytes, expected_status: int, code: str) -> None:
+    assert status == expected_status, body[:300]
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(body)["error"]["code"] == code
+    for name, value in SECURITY_HEADERS.items():
+        assert headers[name.lower()] == value, name
+
+
+LONG_Q = "nghị quyết đầu tư công ễ" * 40  # Vietnamese: 3-byte letters, 9 characters each when percent-encoded
+
+
+@pytest.mark.parametrize("target, status, code", [
+    # a valid 1,000-character query: 9,000+ bytes of request line, answered by the app
+    ("/api/search?q=" + quote("ễ" * MAX_QUERY_LENGTH), 200, None),
+    ("/api/search?q=" + quote("ễ" * (MAX_QUERY_LENGTH + 1)), 400, "invalid_query"),  # the app's own limit
+    ("/api/search?q=" + quote(LONG_Q[:MAX_QUERY_LENGTH]), 400, "invalid_query"),  # within the length, too many words
+    ("/api/search?q=" + "a" * (MAX_URL_BYTES + 1), 414, "uri_too_long"),  # over the app's URL limit
+    ("/api/search?q=" + "a" * (1024 * 1024 + 1), 414, "uri_too_long"),  # over the server's: the worker answers
+    ("/api/nowhere", 404, "not_found"),
+])
+def test_errors_under_api_are_the_json_envelope_through_the_server(seed_server, target, status, code):
+    got, headers, body = _exchange(seed_server.port, _get_request(target))
+    if code is None:
+        assert got == 200 and json.loads(body)["query"] == "ễ" * MAX_QUERY_LENGTH
+    else:
+        _assert_envelope(got, headers, body, status, code)
+
+
+@pytest.mark.parametrize("extra, status, code", [
+    ("X-Big: " + "a" * 9000 + "\r\n", 431, "headers_too_large"),  # one field over gunicorn's 8 KiB: the worker
+    ("".join(f"X-Part-{n}: {'a' * 8000}\r\n" for n in range(9)), 431, "headers_too_large"),  # 72 KB in all: the app
+])
+def test_header_limits_are_the_json_envelope(seed_server, extra, status, code):
+    _assert_envelope(*_exchange(seed_server.port, _get_request("/api/search?q=x", extra)), status, code)
+
+
+def test_a_malformed_request_is_the_json_envelope(seed_server):
+    _assert_envelope(*_exchange(seed_server.port, b"GET /api/search?q=x HTTP/9.9 extra\r\n\r\n"), 400, "bad_request")
+
+
+def test_the_app_gives_the_same_answers_without_the_server(client):
+    """The limits are the app's own: the Flask test client gets the same statuses and envelope."""
+    response = client.get("/api/search?q=" + "a" * (MAX_URL_BYTES + 1))
+    assert response.status_code == 414 and response.get_json()["error"]["code"] == "uri_too_long"
+    response = client.get("/api/search?q=x", headers={f"X-Part-{n}": "a" * 8000 for n in range(9)})
+    assert response.status_code == 431 and response.get_json()["error"]["code"] == "headers_too_large"
+    assert client.get("/?q=" + "a" * (MAX_URL_BYTES + 1)).mimetype == "text/html"  # pages keep their error page
+
+
+# --- slow and idle clients do not starve the others ----------------------------------------------------------
+def test_slow_and_idle_connections_do_not_hold_the_workers(seed_server):
+    """64 connections trickling a request that never ends and 100 idle kept-alive ones, held open,
+    while ordinary requests are answered. Under gunicorn's thread workers (2 x 4 threads) they
+    waited for the slow ones forever; the timeout is a hang guard. Delays are measured by
+    benchmarks/slowclients.py, not here."""
+    port, held = seed_server.port, []
+    try:
+        for _ in range(64):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+            sock.sendall(b"GET /api/search?q=")  # and nothing more
+            held.append(sock)
+        for _ in range(100):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+            held.append(sock)
+        for path in ["/api/search?q=" + quote("đầu tư công"), f"/reports/{SEED_ID}", "/healthz"] * 3:
+            assert _http_get(port, path)[0] == 200
+    finally:
+        for sock in held:
+            sock.close()

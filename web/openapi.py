@@ -8,7 +8,7 @@ from __future__ import annotations
 from searchsvc.ingest import REPORT_ID
 from searchsvc.instruments import LIST_SORTS, MAX_LIST_PER_PAGE
 from searchsvc.models import FACETS, SORTS
-from searchsvc.query import MAX_QUERY_LENGTH
+from searchsvc.query import MAX_CLAUSES, MAX_DEPTH, MAX_QUERY_LENGTH
 from searchsvc.searching import MAX_PAGE, MAX_PER_PAGE
 
 from .params import LISTING_YEAR_PATTERN, MAX_FILTER_VALUES, MAX_VALUE_LENGTH, YEAR_PATTERN
@@ -285,7 +285,8 @@ def _with_limits(paths: dict) -> dict:
 def document() -> dict:
     page = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}
     search_parameters = [
-        _param("q", f"query text (at most {MAX_QUERY_LENGTH} characters); invalid syntax is searched as words with a warning",
+        _param("q", f"query text (at most {MAX_QUERY_LENGTH} characters, {MAX_CLAUSES} words, phrases and filters, "
+                    f"{MAX_DEPTH} levels of parentheses: more is a 400); invalid syntax is searched as words with a warning",
                {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
         *(_param(name, FILTER_HELP[name] + f" (repeat to OR values, at most {MAX_FILTER_VALUES})", _filter_value(name),
                  repeat=True) for name in FACETS),
