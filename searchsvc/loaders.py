@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchsvc.legacy import decode_bytes, repair_text, vietnamese_score
+from searchsvc.limits import check_docx_parts, pdf_pages
 from searchsvc.normalize import clean_text, looks_unaccented
 
 __all__ = ["load_text", "LoadedText", "LoadError", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]
@@ -259,6 +260,7 @@ def _load_docx(data: bytes, max_bytes: int) -> LoadedText:
         raise LoadError("corrupt .docx (not a ZIP archive)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_docx_parts(archive.infolist())  # bounded memory (``limits``)
             expanded = sum(info.file_size for info in archive.infolist())
             if expanded > _DOCX_EXPANSION * max_bytes:  # checked before anything is decompressed
                 limit = _human_size(_DOCX_EXPANSION * max_bytes)
@@ -510,7 +512,7 @@ def _load_pdf(data: bytes, max_bytes: int) -> LoadedText:
         warnings.append("encrypted PDF opened without a password")
 
     pages: list[list[str]] = []
-    for number, page in enumerate(reader.pages, 1):
+    for number, page in enumerate(pdf_pages(reader), 1):  # bounded memory (``limits``)
         try:
             raw = page.extract_text() or ""
         except Exception as exc:  # one bad page should not lose the others
