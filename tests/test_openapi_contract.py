@@ -19,24 +19,14 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 from searchsvc.ingest import REPORT_ID
 
-from .conftest import CORPUS
 from .test_reliability import loadtest
+from .test_security import seed_server  # noqa: F401 (the fixture: `searchsvc serve` on the seed index)
 
 MAX_EXAMPLES = 30
 MAX_RESPONSE_SECONDS = 30.0  # a hang guard, not a benchmark: searches take milliseconds
 
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
-
-
-@pytest.fixture(scope="module")
-def served(seed_index_dir, tmp_path_factory):
-    server = loadtest.Server(seed_index_dir, CORPUS, tmp_path_factory.mktemp("contract") / "server.log", workers=1)
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.stop()
 
 
 def _years() -> st.SearchStrategy[str]:
@@ -66,16 +56,16 @@ def _report_ids(port: int) -> list[str]:
 
 
 @pytest.fixture
-def api_schema(served):
-    keys, references = _instruments(served.port)
-    report_ids = _report_ids(served.port)
+def api_schema(seed_server):
+    keys, references = _instruments(seed_server.port)
+    report_ids = _report_ids(seed_server.port)
     assert keys and report_ids
     # Ids the index gives, mostly, and sometimes one it does not (then the answer is a 404).
     schemathesis.openapi.format("year-range", _years())
     schemathesis.openapi.format("instrument-reference", st.sampled_from(references))
     schemathesis.openapi.format("instrument-key", st.sampled_from(keys + [key.rsplit(".", 1)[0] for key in keys]))
     schemathesis.openapi.format("report-id", st.sampled_from(report_ids) | st.from_regex(REPORT_ID, fullmatch=True))
-    return schemathesis.openapi.from_url(f"http://127.0.0.1:{served.port}/api/openapi.json", timeout=60)
+    return schemathesis.openapi.from_url(f"http://127.0.0.1:{seed_server.port}/api/openapi.json", timeout=60)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -418,3 +418,18 @@ def test_slow_and_idle_connections_do_not_hold_the_workers(seed_server):
     finally:
         for sock in held:
             sock.close()
+
+
+def test_gunicorn_takes_every_setting_of_serve():
+    """Each setting is one gunicorn knows (an unknown name raises), with the values the server
+    relies on: the gevent worker that answers in JSON, no shared control socket, the raised line limit."""
+    from gunicorn.config import Config
+
+    from searchsvc.serving import JsonErrorWorker, gunicorn_settings
+
+    config = Config()
+    for name, value in gunicorn_settings("127.0.0.1", 8000, 2).items():
+        config.set(name, value)
+    assert config.worker_class is JsonErrorWorker
+    assert config.control_socket_disable is True
+    assert config.limit_request_line == 0 and config.workers == 2
