@@ -8,8 +8,9 @@ Report ids (``report_id_for``): a file whose stem is already a plain id — ASCI
 "000_bbd1df693d80d1cb"). Any other name gets a readable ASCII slug of its stem and a hash of its
 path in the corpus ("Báo cáo 6 tháng.docx" -> "bao-cao-6-thang-1f0c3e9a2b"), so an id is safe in
 a URL and a file name whatever the name is (Vietnamese in NFC or NFD, spaces, a newline, 250
-characters). A stem already taken by another file (the same stem in another folder or with
-another extension) gets the hashed form too. A file keeps the id the previous index gave it.
+characters). A stem shared by several files (in another folder, with another extension) is the
+plain id of one of them, the others get the hashed form (``assign_report_ids``). A file keeps the
+id the previous index gave it.
 """
 from __future__ import annotations
 
@@ -45,14 +46,16 @@ def is_report_id(value: str) -> bool:
 def assign_report_ids(names: list[str], taken: set[str], previous: dict[str, str]) -> dict[str, str]:
     """Ids for the corpus files ``names``, none of them in ``taken`` (the files already indexed):
     first every file keeps the id the last index gave it (``previous``), if it is a valid one,
-    so that no new file takes it; then the others get theirs (``report_id_for``) in order."""
+    so that no new file takes it; then the others get theirs (``report_id_for``), nearest the
+    corpus root first, then shortest name first ("x.txt" before "x.docx" and "sub/x.txt"), so
+    that a plain stem shared by new files goes to the same one in every new index."""
     taken, ids = set(taken), {}
     for name in names:
         old = previous.get(name)
         if old is not None and is_report_id(old) and old not in taken:
             ids[name] = old
             taken.add(old)
-    for name in names:
+    for name in sorted(names, key=lambda n: (n.count("/"), len(n), n)):
         if name not in ids:
             ids[name] = report_id_for(name, taken)
             taken.add(ids[name])

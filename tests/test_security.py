@@ -30,6 +30,7 @@ from web import SECURITY_HEADERS, create_app
 from web.errors import MAX_URL_BYTES
 
 from .conftest import CORPUS, ENGINES
+from .test_limits import _pdf_bomb
 from .test_reliability import loadtest
 
 SEED = CORPUS / "000_bbd1df693d80d1cb.txt"
@@ -65,7 +66,9 @@ def test_report_id_for(name, taken, expected):
 
 
 @pytest.mark.parametrize("names, taken, previous, expected", [
-    (["x.txt", "x.docx"], set(), {}, {"x.txt": "x", "x.docx": _hashed("x", "x.docx")}),  # in order
+    (["x.docx", "x.txt"], set(), {}, {"x.txt": "x", "x.docx": _hashed("x", "x.docx")}),  # the shorter name first
+    (["a/x.txt", "x.docx"], set(), {}, {"x.docx": "x", "a/x.txt": _hashed("x", "a/x.txt")}),  # nearer the root first
+    (["x.txt", "x.pdf"], set(), {}, {"x.pdf": "x", "x.txt": _hashed("x", "x.txt")}),  # then by name
     (["a/x.txt", "b/x.txt"], set(), {"b/x.txt": "x"}, {"a/x.txt": _hashed("x", "a/x.txt"), "b/x.txt": "x"}),  # kept
     (["x.txt"], {"x"}, {"x.txt": "x"}, {"x.txt": _hashed("x", "x.txt")}),  # its old id held by an indexed file
     (["y.txt"], set(), {"y.txt": "Báo cáo"}, {"y.txt": "y"}),  # an id of an older scheme is not kept
@@ -282,12 +285,14 @@ def test_every_name_works_in_every_url(named_site, engine):
     for name, report_id in _ids(site["index"]).items():
         data = client.get(f"/api/reports/{report_id}").get_json()
         assert data["id"] == report_id and data["source"] == Path(name).name, name
-        for url in (data["url"], data["original_url"], f"/reports/{report_id}?q=đầu tư"):
+        for url in (data["url"], data["original_url"], f"/reports/{report_id}?q=" + quote("đầu tư")):
             response = client.get(url)
             assert response.status_code == 200, (name, url)
-            status, body = _http_get(port, url)
-            assert status == 200, (name, url)
+            assert _http_get(port, url)[0] == 200, (name, url)
+        status, body = _http_get(port, data["original_url"])
         assert body == client.get(data["original_url"]).data == (corpus / name).read_bytes()
+        disposition = client.get(data["original_url"]).headers["Content-Disposition"]
+        assert disposition.startswith("attachment") and "\n" not in disposition
     hits = client.get("/api/search?q=" + quote("đầu tư công") + "&per_page=50").get_json()["hits"]
     assert len({h["report_id"] for h in hits}) == len(NAMES) + 1
     for hit in hits[:12]:
@@ -303,10 +308,9 @@ def test_ids_are_stable_across_reindexing(named_site, tmp_path, engine):
     assert before == _ids(named_site["sites"][engine]["index"])  # another index of the same names: the same ids
     build_index(corpus, tmp_path / "index", full=True)
     assert _ids(tmp_path / "index") == before
-    # A file sorting first with the seed's stem, and a change to a file holding a hashed id: no id moves,
-    # in an update or in a full rebuild.
-    (corpus / "0").mkdir()
-    shutil.copyfile(SEED, corpus / "0" / SEED.name)
+    # A new file that would take the seed's plain id in a new index, and a change to a file holding a
+    # hashed id: no id moves, in an update or in a full rebuild.
+    _pdf_bomb(corpus / "000_bbd1df693d80d1cb.pdf", 20_000)  # a small, readable PDF: "x.pdf" comes before "x.txt"
     (corpus / "sub" / SEED.name).write_text(SEED.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
     build_index(corpus, tmp_path / "index")
     after = _ids(tmp_path / "index")
