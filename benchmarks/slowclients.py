@@ -169,14 +169,16 @@ def wait_ready(port: int, process: subprocess.Popen, timeout: float = 120) -> No
     raise SystemExit("server not ready")
 
 
-def run(stack: str, root: Path, slow: int, idle: int, requests: int, settle: float, timeout: float) -> dict:
+def run(stack: str, root: Path, slow: int, idle: int, requests: int, settle: float, timeout: float,
+        engine: str | None = None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(root))
     with tempfile.TemporaryDirectory(prefix="slowclients-") as work:
         work = Path(work)
         corpus, index = work / "corpus", work / "index"
         shutil.copytree(ROOT / "corpus", corpus)
-        subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index", str(index)],
-                       cwd=root, env=env, check=True, capture_output=True, timeout=600)
+        command = [sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index", str(index)]
+        subprocess.run(command + (["--engine", engine] if engine else []), cwd=root, env=env, check=True,
+                       capture_output=True, timeout=600)
         port = free_port()
         env |= {"SEARCHSVC_INDEX_DIR": str(index), "SEARCHSVC_CORPUS_DIR": str(corpus)}
         with open(work / "server.log", "wb") as log:
@@ -202,7 +204,7 @@ def run(stack: str, root: Path, slow: int, idle: int, requests: int, settle: flo
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
-    return {"stack": stack, "root": str(root), "slow": slow, "idle": idle, "alone": alone, "attacked": attacked,
+    return {"stack": stack, "engine": engine or "default", "root": str(root), "slow": slow, "idle": idle, "alone": alone, "attacked": attacked,
             "held_at_start": held, "attackers_reopened": reopened,
             "added_p95_ms": round(attacked["p95_ms"] - alone["p95_ms"], 1)}
 
@@ -216,14 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100, help="ordinary requests per measurement")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds between opening the attack and measuring")
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds before an ordinary request counts as failed")
+    parser.add_argument("--engine", choices=["whoosh", "tantivy"], help="search engine of the index (default: the default)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.stack, args.root.resolve(), args.slow, args.idle, args.requests, args.settle, args.timeout)
+    result = run(args.stack, args.root.resolve(), args.slow, args.idle, args.requests, args.settle, args.timeout,
+                 args.engine)
     if args.json:
         print(json.dumps(result))
     else:
         a, b = result["alone"], result["attacked"]
-        print(f"{result['stack']} ({result['root']}): {result['slow']} slow + {result['idle']} idle connections "
+        print(f"{result['stack']}, {result['engine']} engine ({result['root']}): {result['slow']} slow + {result['idle']} idle connections "
               f"(held at start: {result['held_at_start']}, reopened: {result['attackers_reopened']})")
         print(f"  alone:    p50 {a['p50_ms']} ms  p95 {a['p95_ms']} ms  max {a['max_ms']} ms  failed {a['failures']}/{a['n']}")
         print(f"  attacked: p50 {b['p50_ms']} ms  p95 {b['p95_ms']} ms  max {b['max_ms']} ms  failed {b['failures']}/{b['n']}")
