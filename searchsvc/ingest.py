@@ -6,7 +6,7 @@ resolved) lies outside it, and ``inside`` checks a path again when an original i
 Report ids (``report_id_for``): a file whose stem is already a plain id — ASCII letters, digits,
 ``_ . -``, at most ``MAX_PLAIN_ID`` characters — keeps its stem ("000_bbd1df693d80d1cb.txt" ->
 "000_bbd1df693d80d1cb"). Any other name gets a readable ASCII slug of its stem and a hash of its
-path in the corpus ("Báo cáo 6 tháng.docx" -> "bao-cao-6-thang-1f0c3e9a2b"), so an id is safe in
+path in the corpus ("Báo cáo 6 tháng.docx" -> "bao-cao-6-thang-70f8875455"), so an id is safe in
 a URL and a file name whatever the name is (Vietnamese in NFC or NFD, spaces, a newline, 250
 characters). A stem shared by several files (in another folder, with another extension) is the
 plain id of one of them, the others get the hashed form (``assign_report_ids``). A file keeps the
