@@ -16,9 +16,9 @@ from typing import Iterator
 __all__ = ["check_docx_parts", "pdf_pages", "MAX_DOCX_XML_BYTES", "MAX_DOCX_OTHER_BYTES", "MAX_PDF_STREAM_BYTES",
            "MAX_PDF_GROWTH_BYTES"]
 
-MAX_DOCX_XML_BYTES = 4 * 1024 * 1024  # the XML parts of a .docx, expanded, all together
+MAX_DOCX_XML_BYTES = 3 * 1024 * 1024  # the XML parts of a .docx, expanded, all together (real ones: at most 1 MB)
 MAX_DOCX_OTHER_BYTES = 32 * 1024 * 1024  # its other parts (images…), which python-docx also loads
-MAX_PDF_STREAM_BYTES = 2 * 1024 * 1024  # one decoded PDF stream (a page's content)
+MAX_PDF_STREAM_BYTES = 1024 * 1024  # one decoded PDF stream (a page's content; the real ones: at most 106 KB)
 MAX_PDF_GROWTH_BYTES = 80 * 1024 * 1024  # resident memory a PDF may add, checked before each page
 # pypdf's limits on decoded output (pypdf.Configuration, public since pypdf 6)
 _PDF_OUTPUT_LIMITS = (

@@ -122,11 +122,12 @@ def test_indexing_bombs_stays_within_100_mb_of_the_baseline(tmp_path):
     _docx_bomb(corpus / "text-bomb.docx", xml_bytes=300 * MB)  # ~300 KB on disk
     _docx_bomb(corpus / "image-bomb.docx", media_bytes=900 * MB)  # below the old 1 GB expansion check
     _pdf_bomb(corpus / "page-bomb.pdf", 64 * MB)
-    _pdf_bomb(corpus / "pages-bomb.pdf", int(1.5 * MB), pages=4)  # each page under the stream limit: read
+    _pdf_bomb(corpus / "pages-bomb.pdf", int(0.9 * MB), pages=4)  # each page under the stream limit: read
+    _docx_bomb(corpus / "just-below.docx", xml_bytes=MAX_DOCX_XML_BYTES - MB)  # with its other XML parts, under the limit: read
     assert all(path.stat().st_size < 2 * MB for path in corpus.iterdir())
     peak, summary = _peak_rss_kb_of_index_run(corpus, tmp_path / "index")
     skipped = dict(summary["skipped"])
     assert set(skipped) == {"text-bomb.docx", "image-bomb.docx", "page-bomb.pdf"}
     assert "XML" in skipped["text-bomb.docx"] and "images" in skipped["image-bomb.docx"]
-    assert summary["reports"] == 2  # the seed and the PDF whose pages are each within the limit
+    assert summary["reports"] == 3  # the seed, and the PDF and the .docx within the limits
     assert peak - baseline < 100 * 1024, (baseline, peak)
