@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+from searchsvc.limits import check_docx_parts
 from searchsvc.loadbase import LoadedText, LoadError, finish, human_size, note_text_quality, repair
 from searchsvc.wordnumbering import WordNumbering
 
@@ -43,6 +44,7 @@ def load_docx(data: bytes, max_bytes: int) -> LoadedText:
         raise LoadError("corrupt .docx (not a ZIP archive)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_docx_parts(archive.infolist())  # bounded memory (``limits``)
             expanded = sum(info.file_size for info in archive.infolist())
             if expanded > _DOCX_EXPANSION * max_bytes:  # checked before anything is decompressed
                 limit = human_size(_DOCX_EXPANSION * max_bytes)

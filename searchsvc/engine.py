@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .engines import get_engine
 from .indexing import IndexUnavailable, current_generation, read_manifest
+from .ingest import inside
 from .instruments import Catalogue, build_catalogue, instrument_aliases
 from .query import Word
 from .schema import SCHEMA_VERSION
@@ -255,10 +256,11 @@ class SearchIndex:
         return sorted(self.generation.cache["reports"])
 
     def original_file(self, report_id: str) -> Path | None:
-        """The corpus file a report came from, if it is still there."""
+        """The corpus file a report came from, if it is still there and still inside the corpus
+        (a link swapped in since indexing is checked again here)."""
         manifest = self.generation.manifest
         for name, entry in manifest.get("files", {}).items():
             if entry["report_id"] == report_id:
                 path = Path(manifest["corpus"]) / name
-                return path if path.is_file() else None
+                return path if path.is_file() and inside(manifest["corpus"], path) else None
         return None

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .engines import DEFAULT_ENGINE, ENGINES, get_engine
-from .ingest import corpus_files, file_digest, is_supported, read_report, report_id_of
+from .ingest import assign_report_ids, corpus_files, file_digest, is_report_id, is_supported, read_report
 from .loaders import LoadError
 from .processes import exit_with_parent
 from .progress import task as progress_task, track
@@ -330,19 +330,23 @@ def _stamp(stat: os.stat_result) -> dict:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns}
 
 
-def _scan(corpus: Path, old_files: dict[str, dict], hashed_at: int,
-          summary: IndexSummary) -> tuple[dict[str, dict], list[tuple[Path, str, dict]]]:
+def _scan(corpus: Path, old_files: dict[str, dict], hashed_at: int, summary: IndexSummary,
+          old_ids: dict[str, str]) -> tuple[dict[str, dict], list[tuple[Path, str, dict]]]:
     """The corpus files as the manifest (``old_files``, written by a run that started at
     ``hashed_at``) has them, by name, and the files to parse: (file, name, manifest entry so far).
-    Unsupported files are skipped; ``summary`` counts the unchanged ones."""
+    Unsupported files and links leaving the corpus are skipped; ``summary`` counts the unchanged
+    ones. Files to parse get their report ids last, unique among all, keeping the id in ``old_ids``
+    (name -> id in the live index, even for a full rebuild) when they can (``assign_report_ids``)."""
     current: dict[str, dict] = {}
     to_parse: list[tuple[Path, str, dict]] = []
-    for path in corpus_files(corpus):
+    for path in corpus_files(corpus, summary.skipped):
         name = str(path.relative_to(corpus))
         if not is_supported(path):
             summary.skipped.append((name, f"định dạng không hỗ trợ ({path.suffix or 'không có phần mở rộng'})"))
             continue
         stat, previous = path.stat(), old_files.get(name)
+        if previous is not None and not is_report_id(previous["report_id"]):  # an id of an older scheme
+            previous = None
         if _same_file(previous, stat, hashed_at):
             current[name] = previous
             summary.unchanged += 1
@@ -352,7 +356,10 @@ def _scan(corpus: Path, old_files: dict[str, dict], hashed_at: int,
             current[name] = previous | _stamp(stat)
             summary.unchanged += 1
         else:
-            to_parse.append((path, name, {"sha256": digest, "report_id": report_id_of(path), **_stamp(stat)}))
+            to_parse.append((path, name, {"sha256": digest, **_stamp(stat)}))
+    ids = assign_report_ids([name for _, name, _ in to_parse], {entry["report_id"] for entry in current.values()}, old_ids)
+    for _, name, entry in to_parse:
+        entry["report_id"] = ids[name]
     return current, to_parse
 
 
@@ -370,10 +377,11 @@ class _Parsed:
     report_json: bytes = b""  # reports/ID.json
 
 
-def _parse(engine: str, path: Path) -> _Parsed:
-    """Parse one corpus file for the index: a pure function of the file, whose result pickles."""
+def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
+    """Parse one corpus file (path, report id) for the index: a pure function of the file, whose
+    result pickles."""
     try:
-        report = read_report(path)
+        report = read_report(*job)
     except LoadError as error:
         return _Parsed(error=str(error))
     records = catalogue_records(report)
@@ -407,7 +415,7 @@ def _start_worker() -> None:
 
 
 @contextmanager
-def _parsing(paths: list[Path], engine: str, workers: int | None) -> Iterator[Iterator[_Parsed]]:
+def _parsing(paths: list[tuple[Path, str]], engine: str, workers: int | None) -> Iterator[Iterator[_Parsed]]:
     """The files parsed (``_parse``), in order: by ``workers`` processes (None: ``_worker_count``),
     or in this process (no workers, or a few files). The workers start on entering, before an
     engine's writer starts threads (forking copies none of them); on leaving, files not yet
@@ -498,10 +506,10 @@ def build_index(
         old_files: dict[str, dict] = {} if full else manifest["files"]
         summary = IndexSummary(str(corpus), str(index_dir), full=full, changed=False)
         scanned_ns = time.time_ns()  # before any file is looked at (``_same_file``)
-        current, to_parse = _scan(corpus, old_files, 0 if full else manifest["scanned_ns"], summary)
+        old_ids = {name: entry.get("report_id") for name, entry in (manifest or {}).get("files", {}).items()}
+        current, to_parse = _scan(corpus, old_files, 0 if full else manifest["scanned_ns"], summary, old_ids)
         parsing = {name for _, name, _ in to_parse}
         removed = [name for name in old_files if name not in current and name not in parsing]
-        ids_seen = {entry["report_id"]: name for name, entry in current.items()}
 
         if not full and not to_parse and not removed:
             summary.generation = live.name
@@ -511,7 +519,7 @@ def build_index(
 
         step("prepare")
         generation = index_dir / _next_generation_name(index_dir)
-        with _parsing([path for path, _, _ in to_parse], engine, workers) as results:
+        with _parsing([(path, entry["report_id"]) for path, _, entry in to_parse], engine, workers) as results:
             if full:
                 (generation / "reports").mkdir(parents=True)
                 citations = {}
@@ -532,17 +540,14 @@ def build_index(
                 step("parse")
                 for (path, name, entry), parsed in progress(zip(to_parse, results), len(to_parse)):
                     report_id = entry["report_id"]
-                    if report_id in ids_seen and ids_seen[report_id] != name:
-                        summary.skipped.append((name, f"trùng mã báo cáo với {ids_seen[report_id]}"))
-                        continue
                     if parsed.error is not None:
                         summary.skipped.append((name, parsed.error))
                         if name in old_files:  # a file that became unreadable leaves the index
                             drop(old_files[name]["report_id"])
                         continue
                     is_update = name in old_files
-                    if is_update:
-                        writer.delete_report(report_id)
+                    if is_update:  # under the id it had (which an older id scheme may have given)
+                        drop(old_files[name]["report_id"])
                     for document in parsed.documents:
                         writer.add(document)
                     citations[report_id] = parsed.citations
@@ -550,7 +555,6 @@ def build_index(
                     current[name] = entry | {
                         "sections": parsed.sections, "citations": parsed.citation_count, "instruments": parsed.instruments,
                     }
-                    ids_seen[report_id] = name
                     (summary.updated if is_update else summary.added).append(name)
                     step("document")
                 step("commit")

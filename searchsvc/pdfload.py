@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from searchsvc import settings
+from searchsvc.limits import pdf_pages
 from searchsvc.loadbase import LoadedText, LoadError, finish, note_text_quality, repair
 from searchsvc.ocr import needs_ocr, ocr_pages
 from searchsvc.pdfstamp import fill_from_stamp
@@ -65,7 +66,7 @@ def load_pdf(data: bytes, max_bytes: int) -> LoadedText:
 
     pages: list[list[str]] = []
     scanned: list[int] = []
-    for number, page in enumerate(reader.pages, 1):
+    for number, page in enumerate(pdf_pages(reader), 1):  # bounded memory (``limits``)
         try:
             raw = page.extract_text() or ""
         except Exception as exc:  # one bad page should not lose the others

@@ -86,10 +86,8 @@ def _citations(reports, highlight: str) -> list[dict]:
 @bp.get("/api/instruments/<key>")
 def instrument(key: str):
     params.check_known(request.args, ("page", "per_page"))
-    page = params.integer(request.args, "page", 1)
+    page = params.page_number(request.args)
     per_page = params.integer(request.args, "per_page", 50)
-    if page < 1:
-        raise QueryError("Số trang phải từ 1 trở lên.")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"Số kết quả mỗi trang phải từ 1 đến {MAX_PER_PAGE}.")
     catalogue = get_catalogue()

@@ -3,18 +3,27 @@
 ``QueryError`` -> 400, ``IndexUnavailable`` -> 503, HTTP errors keep their status, anything else
 is a 500 that is logged. Under /api/ and /healthz the answer is ``{"error": {"code", "message"}}``;
 elsewhere it is the Vietnamese error page with the same status and message.
+
+Size limits are the app's, so that they get the same answers: a URL over ``MAX_URL_BYTES`` is a
+414, headers over ``MAX_HEADER_BYTES`` a 431 (``check_size``). Both are far above any valid
+request (a 1,000-character query percent-encodes to at most 9,000 bytes); the server lets
+larger ones through to here (``searchsvc.serving``), and answers what it refuses itself (beyond
+1 MiB, a malformed request) in the same JSON envelope.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import Flask, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from searchsvc.indexing import IndexUnavailable
 from searchsvc.query import QueryError
 
-__all__ = ["init_app", "Problem", "describe", "wants_json"]
+__all__ = ["init_app", "Problem", "describe", "problem_for_status", "wants_json", "MAX_URL_BYTES", "MAX_HEADER_BYTES"]
+
+MAX_URL_BYTES = 512 * 1024  # path and query string as sent (percent-encoded)
+MAX_HEADER_BYTES = 64 * 1024  # names and values of all request headers
 
 # Vietnamese words for the HTTP errors raised by routing itself (werkzeug's are English).
 _HTTP = {
@@ -35,16 +44,25 @@ class Problem:
     message: str  # what happened and, when we know, what to do
 
 
+def problem_for_status(status: int) -> Problem:
+    """The problem of an HTTP status we name ourselves (also for errors the server answers)."""
+    code, title, message = _HTTP.get(status, ("http_error", "Lỗi", "Lỗi."))
+    return Problem(status, code, title, message)
+
+
 def describe(error: BaseException) -> Problem:
     if isinstance(error, QueryError):
         return Problem(400, "invalid_query", "Yêu cầu tìm kiếm không hợp lệ", str(error))
     if isinstance(error, IndexUnavailable):
         return Problem(503, "index_unavailable", "Chỉ mục chưa sẵn sàng", str(error))
     if isinstance(error, HTTPException):
-        code, title, message = _HTTP.get(error.code, ("http_error", "Lỗi", error.name))
+        problem = problem_for_status(error.code or 500)
+        if error.code not in _HTTP:
+            problem = Problem(problem.status, problem.code, problem.title, error.name)
         if error.description and error.description != type(error).description:
-            message = error.description  # our own Vietnamese description: NotFound("Không có báo cáo …")
-        return Problem(error.code or 500, code, title, message)
+            # our own Vietnamese description: NotFound("Không có báo cáo …")
+            problem = Problem(problem.status, problem.code, problem.title, error.description)
+        return problem
     return Problem(500, "internal_error", "Lỗi máy chủ", "Đã có lỗi ngoài ý muốn. Vui lòng thử lại sau.")
 
 
@@ -70,6 +88,18 @@ def handle(error: BaseException):
     return response
 
 
+def check_size() -> None:
+    """Refuse an over-long URL (414) or over-large headers (431) before any view runs."""
+    environ = request.environ
+    url_bytes = len(environ.get("RAW_URI") or "") or (
+        len(environ.get("PATH_INFO", "").encode("utf-8", "surrogateescape")) + len(environ.get("QUERY_STRING", "")))
+    if url_bytes > MAX_URL_BYTES:
+        raise RequestURITooLarge()
+    if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADER_BYTES:
+        raise RequestHeaderFieldsTooLarge()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(check_size)
     for kind in (QueryError, IndexUnavailable, HTTPException, Exception):
         app.register_error_handler(kind, handle)

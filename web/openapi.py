@@ -5,10 +5,13 @@ with ``jsonschema``. The filters, sorts and limits are read from the library, no
 """
 from __future__ import annotations
 
+from searchsvc.ingest import REPORT_ID
 from searchsvc.instruments import LIST_SORTS, MAX_LIST_PER_PAGE
 from searchsvc.models import FACETS, GROUPS, SCOPES, SORTS
-from searchsvc.query import MAX_QUERY_LENGTH
+from searchsvc.query import MAX_CLAUSES, MAX_DEPTH, MAX_QUERY_LENGTH
 from searchsvc.searching import MAX_PAGE, MAX_PER_PAGE
+
+from .params import LISTING_YEAR_PATTERN, MAX_FILTER_VALUES, MAX_VALUE_LENGTH, YEAR_PATTERN
 
 __all__ = ["document"]
 
@@ -251,7 +254,7 @@ SCHEMAS = {
 def _param(name: str, description: str, schema: dict, *, where: str = "query", repeat: bool = False, required: bool = False) -> dict:
     parameter = {"name": name, "in": where, "description": description, "required": required or where == "path"}
     if repeat:
-        parameter |= {"schema": {"type": "array", "items": schema}, "style": "form", "explode": True}
+        parameter |= {"schema": {"type": "array", "items": schema, "maxItems": MAX_FILTER_VALUES}, "style": "form", "explode": True}
     else:
         parameter["schema"] = schema
     return parameter
@@ -267,6 +270,11 @@ def _error(description: str) -> dict:
 
 UNAVAILABLE = _error("no usable index yet (build it with `searchsvc index`)")
 BAD = _error("invalid parameter: unknown name, value out of range, query too long")
+TOO_LARGE = {  # on every operation: what the app and the server refuse before any parameter is read
+    "405": _error("a method other than GET (the Allow header names GET)"),
+    "414": _error("URL longer than 512 KiB"),
+    "431": _error("request headers larger than 64 KiB, or one header field over 8 KiB"),
+}
 
 FILTER_HELP = {
     "province": "province, e.g. Bắc Giang",
@@ -280,14 +288,36 @@ FILTER_HELP = {
 }
 
 
+# Values the server checks beyond a pattern, named as string formats (JSON Schema: an annotation):
+# "year-range" a year or a range whose first year is not after the last; "instrument-reference" a key
+# or a reference the citation grammar reads as one instrument (DOMAIN.md), else a 400. In paths,
+# "report-id" and "instrument-key" are ids the index gives (any other is a 404).
+_FILTER_FORMATS = {
+    "year": {"pattern": YEAR_PATTERN, "format": "year-range"},
+    "instrument": {"format": "instrument-reference"},
+}
+
+
+def _filter_value(name: str) -> dict:
+    return {"type": "string", "maxLength": MAX_VALUE_LENGTH} | _FILTER_FORMATS.get(name, {})
+
+
+def _with_limits(paths: dict) -> dict:
+    for item in paths.values():
+        item["get"]["responses"] |= TOO_LARGE
+    return paths
+
+
 def document() -> dict:
-    page = {"type": "integer", "minimum": 1}
+    page = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}
     search_parameters = [
-        _param("q", f"query text (at most {MAX_QUERY_LENGTH} characters); invalid syntax is searched as words with a warning",
+        _param("q", f"query text (at most {MAX_QUERY_LENGTH} characters, {MAX_CLAUSES} words, phrases and filters, "
+                    f"{MAX_DEPTH} levels of parentheses: more is a 400); invalid syntax is searched as words with a warning",
                {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-        *(_param(name, FILTER_HELP[name] + " (repeat to OR values)", STRING, repeat=True) for name in FACETS),
+        *(_param(name, FILTER_HELP[name] + f" (repeat to OR values, at most {MAX_FILTER_VALUES})", _filter_value(name),
+                 repeat=True) for name in FACETS),
         _param("sort", "order of hits", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
-        _param("page", "page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _param("page", "page number", page),
         _param("per_page", "hits (group=report: reports) per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
         _param("group", "section: one hit per matching section; report: one row per report with its best 1–3 "
                "sections (the HTML page's default)", {"type": "string", "enum": list(GROUPS), "default": "section"}),
@@ -295,10 +325,12 @@ def document() -> dict:
                "searches them anywhere; section keeps only the sections that cite", {"type": "string", "enum": list(SCOPES), "default": "report"}),
     ]
     listing_parameters = [
-        _param("q", "words the type, number, issuer or title must contain (accents ignored)", STRING),
-        _param("type", "instrument type, e.g. Nghị quyết", STRING, repeat=True),
-        _param("issuer", "issuer, e.g. Chính phủ", STRING, repeat=True),
-        _param("year", "year of the instrument, e.g. 2020", {"type": "string", "pattern": "^[0-9]{4}$"}, repeat=True),
+        _param("q", "words the type, number, issuer or title must contain (accents ignored)",
+               {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
+        _param("type", "instrument type, e.g. Nghị quyết", _filter_value("type"), repeat=True),
+        _param("issuer", "issuer, e.g. Chính phủ", _filter_value("issuer"), repeat=True),
+        _param("year", "year of the instrument, e.g. 2020", _filter_value("listing") | {"pattern": LISTING_YEAR_PATTERN},
+               repeat=True),
         _param("sort", "order", {"type": "string", "enum": list(LIST_SORTS), "default": "count"}),
         _param("page", "page number", page),
         _param("per_page", "instruments per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIST_PER_PAGE, "default": 50}),
@@ -310,7 +342,7 @@ def document() -> dict:
             "version": "1.0.0",
             "description": "Full-text search over Vietnamese provincial government reports and the instruments they cite.",
         },
-        "paths": {
+        "paths": _with_limits({
             "/api/search": {
                 "get": {
                     "operationId": "search",
@@ -323,8 +355,11 @@ def document() -> dict:
                 "get": {
                     "operationId": "report",
                     "summary": "One parsed report: metadata, sections, footnotes, citations, text",
-                    "parameters": [_param("report_id", "report id", {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}, where="path")],
-                    "responses": {"200": _ok("Report", "the report"), "404": _error("no such report"), "503": UNAVAILABLE},
+                    "parameters": [_param("report_id", "report id (README: report ids)",
+                                          {"type": "string", "pattern": f"^{REPORT_ID.pattern}$", "format": "report-id"},
+                                          where="path")],
+                    "responses": {"200": _ok("Report", "the report"), "400": BAD, "404": _error("no such report"),
+                                  "503": UNAVAILABLE},
                 }
             },
             "/api/instruments": {
@@ -340,7 +375,8 @@ def document() -> dict:
                     "operationId": "instrument",
                     "summary": "One instrument and the sections citing it; a key without year shared by several years lists them",
                     "parameters": [
-                        _param("key", "instrument key: 84_NQ-CP.2020, or 84_NQ-CP without year", {"type": "string"}, where="path"),
+                        _param("key", "instrument key: 84_NQ-CP.2020, or 84_NQ-CP without year",
+                               {"type": "string", "format": "instrument-key"}, where="path"),
                         _param("page", "page of citing sections", page),
                         _param("per_page", "citing sections per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50}),
                     ],
@@ -372,7 +408,8 @@ def document() -> dict:
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": BAD},
                 }
             },
             "/healthz": {
@@ -382,6 +419,6 @@ def document() -> dict:
                     "responses": {"200": _ok("Health", "serving"), "503": UNAVAILABLE},
                 }
             },
-        },
+        }),
         "components": {"schemas": SCHEMAS},
     }

@@ -3,6 +3,8 @@
 Every endpoint names the parameters it takes; anything else is a ``QueryError`` (400), so a
 misspelt filter ("?provnce=Bắc Giang") is reported instead of silently ignored. Ids from the URL
 are checked against a strict pattern and then looked up in the index, never joined into a path.
+The limits and patterns here are the ones the OpenAPI document states (``openapi``): a value the
+document allows is accepted, one it does not is a 400.
 """
 from __future__ import annotations
 
@@ -12,19 +14,23 @@ from typing import Iterable
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
+from searchsvc.ingest import is_report_id
 from searchsvc.models import FACETS, SearchRequest
-from searchsvc.query import QueryError
-from searchsvc.searching import validate
+from searchsvc.query import MAX_QUERY_LENGTH, QueryError
+from searchsvc.searching import MAX_PAGE, validate
 
 __all__ = [
     "SEARCH_PARAMS", "search_request", "check_known", "integer", "single", "report_id", "instrument_key",
-    "instrument_listing", "MAX_FILTER_VALUES",
+    "instrument_listing", "page_number", "MAX_FILTER_VALUES", "MAX_VALUE_LENGTH", "YEAR_PATTERN", "LISTING_YEAR_PATTERN",
 ]
 
 SEARCH_PARAMS = ("q", *FACETS, "sort", "page", "per_page", "group", "scope")
-MAX_FILTER_VALUES = 50  # filter values in one request, all facets together
+MAX_FILTER_VALUES = 20  # values of one filter in one request
 MAX_VALUE_LENGTH = 200  # characters of one filter value
-REPORT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+MAX_DIGITS = 18  # of an integer parameter: anything longer is out of every range
+YEAR_PATTERN = r"^([0-9]{4}|[0-9]{4}\.\.([0-9]{4})?|\.\.[0-9]{4})$"  # 2020, 2020..2022, 2020.., ..2022
+LISTING_YEAR_PATTERN = r"^[0-9]{4}$"
+_YEARS = (YEAR_PATTERN, "2020 hoặc 2020..2022")  # a year filter: its pattern, an example for the message
 INSTRUMENT_KEY = re.compile(r"^[\w.-]{1,200}$")  # letters of any script: "15_2020_QĐ-TTg.2020"
 
 
@@ -43,21 +49,38 @@ def single(args: MultiDict, name: str, default: str = "") -> str:
 
 
 def integer(args: MultiDict, name: str, default: int) -> int:
-    raw = single(args, name).strip()
-    if not raw:
+    """An integer parameter, ``default`` when absent; digits only ("", " 2", "2.0", "½" are 400)."""
+    if name not in args:
         return default
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+    raw = single(args, name)
+    if not re.fullmatch(r"-?[0-9]+", raw):
         raise QueryError(f"Tham số “{name}” phải là số nguyên (nhận được: “{raw[:40]}”).")
+    if len(raw.lstrip("-0")) > MAX_DIGITS:
+        raise QueryError(f"Tham số “{name}” nằm ngoài khoảng cho phép.")
     return int(raw)
 
 
-def values(args: MultiDict, name: str) -> list[str]:
-    """The non-empty values of a repeatable parameter, in order, without duplicates."""
-    out = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
-    for value in out:
+def page_number(args: MultiDict, name: str = "page") -> int:
+    """A page number, 1 to ``MAX_PAGE``."""
+    number = integer(args, name, 1)
+    if not 1 <= number <= MAX_PAGE:
+        raise QueryError(f"Số trang phải từ 1 đến {MAX_PAGE}.")
+    return number
+
+
+def values(args: MultiDict, name: str, years: tuple[str, str] | None = None) -> list[str]:
+    """The non-empty values of a repeatable parameter, in order, without duplicates; at most
+    ``MAX_FILTER_VALUES`` of them, each at most ``MAX_VALUE_LENGTH`` characters; for years,
+    each matching the pattern of ``years`` (pattern, example)."""
+    given = args.getlist(name)
+    if len(given) > MAX_FILTER_VALUES:
+        raise QueryError(f"Quá {MAX_FILTER_VALUES} giá trị cho “{name}” trong một yêu cầu.")
+    for value in given:
         if len(value) > MAX_VALUE_LENGTH:
             raise QueryError(f"Giá trị của “{name}” dài quá {MAX_VALUE_LENGTH} ký tự.")
-    return out
+        if years and value and not re.fullmatch(years[0], value):
+            raise QueryError(f"Năm không hợp lệ: “{value[:40]}” (ví dụ: {years[1]}).")
+    return list(dict.fromkeys(v.strip() for v in given if v.strip()))
 
 
 def search_request(args: MultiDict, per_page: int = 10, group: str = "section") -> SearchRequest:
@@ -67,13 +90,11 @@ def search_request(args: MultiDict, per_page: int = 10, group: str = "section") 
     Raises QueryError (-> 400) for an unknown parameter or a value out of range.
     """
     check_known(args, SEARCH_PARAMS)
-    filters = {name: found for name in FACETS if (found := values(args, name))}
-    if sum(len(v) for v in filters.values()) > MAX_FILTER_VALUES:
-        raise QueryError(f"Quá {MAX_FILTER_VALUES} giá trị lọc trong một yêu cầu.")
+    filters = {name: found for name in FACETS if (found := values(args, name, _YEARS if name == "year" else None))}
     request = SearchRequest(
         q=single(args, "q"),
         filters=filters,
-        sort=single(args, "sort").strip() or "relevance",
+        sort=single(args, "sort", "relevance"),
         page=integer(args, "page", 1),
         per_page=integer(args, "per_page", per_page),
         group=single(args, "group").strip() or group,
@@ -83,7 +104,7 @@ def search_request(args: MultiDict, per_page: int = 10, group: str = "section") 
 
 
 def report_id(value: str) -> str:
-    if not REPORT_ID.fullmatch(value) or value.strip(".") == "":
+    if not is_report_id(value):  # the shape of every id the indexer gives (``searchsvc.ingest``)
         raise NotFound(f"Không có báo cáo “{value[:80]}”.")
     return value
 
@@ -100,12 +121,15 @@ LISTING_PARAMS = ("q", "type", "issuer", "year", "sort", "page", "per_page")
 def instrument_listing(args: MultiDict, per_page: int) -> dict:
     """Keyword arguments of ``searchsvc.instruments.list_instruments`` from request parameters."""
     check_known(args, LISTING_PARAMS)
+    text = single(args, "q")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"Từ khóa dài quá {MAX_QUERY_LENGTH} ký tự.")
     return {
-        "text": single(args, "q").strip(),
+        "text": text.strip(),
         "types": values(args, "type"),
         "issuers": values(args, "issuer"),
-        "years": values(args, "year"),
-        "sort": single(args, "sort").strip() or "count",
-        "page": integer(args, "page", 1),
+        "years": values(args, "year", (LISTING_YEAR_PATTERN, "2020")),
+        "sort": single(args, "sort", "count"),
+        "page": page_number(args),
         "per_page": integer(args, "per_page", per_page),
     }

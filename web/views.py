@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import mimetypes
+import unicodedata
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
@@ -57,9 +58,15 @@ def original(report_id: str):
     path = get_index().original_file(data["id"])
     if path is None:
         raise NotFound(f"Tệp gốc của báo cáo “{report_id}” không còn trong kho.")
-    response = send_file(path, as_attachment=True, download_name=path.name)
+    response = send_file(path, as_attachment=True, download_name=_download_name(path.name))
     response.content_type = _download_type(path.name, data.get("encoding"))  # werkzeug would say utf-8
     return response
+
+
+def _download_name(name: str) -> str:
+    """The file name offered for download: the corpus file's own, in NFC, control characters (a
+    newline is allowed in a file name, never in a header) as spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in unicodedata.normalize("NFC", name))
 
 
 def _download_type(name: str, encoding: str | None) -> str:
