@@ -30,17 +30,17 @@ _ORDINALS = "nhất|nhì|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười"
 _NUMBERING = re.compile(
     rf"""^\s*(?:
         phần\s+thứ\s+(?:{_ORDINALS})      # "Phần thứ hai"
-      | phần\s+[ivxlc]+                   # "Phần II"
+      | (?:phần|phụ\s+lục)\s+(?:[ivxlc]+|\d+)\b  # "Phần II", "Phụ lục 3" ("Phụ lục." alone stays)
       | [ivxlc]+(?=[.)/:-])               # "II."
       | [a-zđ](?=[.)])                    # "A.", "a)"
       | \d+(?:\.\d+)*                     # "2", "2.1"
     )\s*[.):/-]?\s*""",
     re.IGNORECASE | re.VERBOSE,
 )
-# "năm 2020", "giai đoạn 2016-2020", "2021 – 2025", "(2020)": a year, the word that names it and
-# the range it closes.
+# "2020", "giai đoạn 2016-2020", "2021 – 2025", "(2020)": a year or a range of years, with the word
+# that names a range; "năm" stays ("6 tháng đầu năm 2023" and "6 tháng đầu năm" are one heading).
 _YEARS = re.compile(
-    r"\s*\(?(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ)\s+)?(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?\)?(?!\d)",
+    r"\s*\(?(?:(?:giai\s+đoạn|nhiệm\s+kỳ)\s+)?(?<!\d)(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?\)?(?!\d)",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
@@ -73,7 +73,7 @@ def heading_label(value: str) -> str:
     """A heading as shown in the grouped facet: numbering and years left out, never cut mid-word.
 
     >>> heading_label("III. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM NĂM 2017")
-    'NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM'
+    'NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM NĂM'
     """
     text = _SPACES.sub(" ", nfc(_whole_words(value))).strip()
     stripped = _YEARS.sub("", _NUMBERING.sub("", text, count=1))
