@@ -12,8 +12,7 @@ from werkzeug.exceptions import NotFound
 from searchsvc.instruments import (
     Disambiguation, InstrumentDetail, InstrumentSummary, Moved, find_instrument, list_instruments,
 )
-from searchsvc.facetlist import expand_sections, facet_entries
-from searchsvc.models import FACETS
+from searchsvc.facetlist import expand_sections
 from searchsvc.query import QueryError
 from searchsvc.searching import MAX_PER_PAGE, search as run_search
 
@@ -50,11 +49,7 @@ def export_json():
 @bp.get("/api/facets/<name>")
 def facet(name: str):
     """Every value of one facet for a search (``?…&fq=Bắc`` keeps the values containing "Bắc")."""
-    if name not in FACETS:
-        raise NotFound(f"Không có bộ lọc “{name}” (có: {', '.join(FACETS)}).")
-    search_request, text, page = params.facet_request(request.args, current_app.config["PER_PAGE"])
-    index = get_index()
-    entries = facet_entries(index, expand_sections(index, search_request), (name,))[name]
+    _, text, page, entries = facets.asked_values(name, request.args, current_app.config["PER_PAGE"])
     found = facets.matching(entries, text)
     per_page = facets.MORE_PER_PAGE
     return jsonify(

@@ -16,17 +16,21 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
-from searchsvc.facetlist import FacetEntry, heading_key
+from searchsvc.facetlist import FacetEntry, expand_sections, facet_entries, heading_key
 from searchsvc.models import FACETS, Results, SearchRequest
 from searchsvc.normalize import fold, nfc
 from searchsvc.query import And, Filter, parse_query
 
+from . import params
 from .presenters import DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, search_url, toggled
+from .state import get_index
 
 __all__ = [
     "SIDEBAR_SIZE", "MORE_PER_PAGE", "FacetLink", "FacetBox", "Chip", "RangeForm", "FacetPage",
-    "sidebar", "chips", "range_form", "facet_page", "matching", "state", "query_filters", "year_text",
+    "sidebar", "chips", "range_form", "facet_page", "matching", "state", "asked_values", "query_filters", "year_text",
 ]
 
 SIDEBAR_SIZE = 12  # values of a facet in the sidebar (searchsvc.searching.FACET_SIZE gives these)
@@ -200,6 +204,16 @@ def range_form(request: SearchRequest) -> RangeForm:
 
 
 # --- "Xem thêm": every value of one facet ------------------------------------------------------------------
+def asked_values(name: str, args: MultiDict, per_page: int) -> tuple[SearchRequest, str, int, list[FacetEntry]]:
+    """The search, the filter text, the page and every value of facet ``name`` that a request of
+    ``/facets/<name>`` or ``/api/facets/<name>`` asks for; NotFound for an unknown facet."""
+    if name not in FACETS:
+        raise NotFound(f"Không có bộ lọc “{name}” (có: {', '.join(FACETS)}).")
+    search_request, text, page = params.facet_request(args, per_page)
+    index = get_index()
+    return search_request, text, page, facet_entries(index, expand_sections(index, search_request), (name,))[name]
+
+
 def matching(entries: list[FacetEntry], text: str) -> list[FacetEntry]:
     """The values whose label contains ``text``, accents and case aside ("bac" finds "Bắc Giang")."""
     wanted = fold(text.strip())

@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from searchsvc.facetlist import expand_sections, facet_entries
 from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_instruments
-from searchsvc.models import FACETS
 from searchsvc.query import QueryError, parse_query
 from searchsvc.searching import highlight_terms, search as run_search
 
@@ -44,11 +43,7 @@ def search():
 @bp.get("/facets/<name>")
 def facet(name: str):
     """ "Xem thêm": every value of one facet for a search, paged, with a filter box."""
-    if name not in FACETS:
-        raise NotFound(f"Không có bộ lọc “{name}”.")
-    search_request, text, page_number = params.facet_request(request.args, current_app.config["PER_PAGE"])
-    index = get_index()
-    entries = facet_entries(index, expand_sections(index, search_request), (name,))[name]
+    search_request, text, page_number, entries = facets.asked_values(name, request.args, current_app.config["PER_PAGE"])
     return render_template("facet.html", page=facets.facet_page(search_request, name, entries, text, page_number))
 
 
