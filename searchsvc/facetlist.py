@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .engine import SearchIndex
 from .models import FACETS, SearchRequest, canonical_from_key
@@ -69,6 +70,7 @@ def _whole_words(value: str) -> str:
     return value.rsplit(" ", 1)[0].rstrip(" ,;:-–")
 
 
+@lru_cache(maxsize=1 << 16)  # a collection repeats a few thousand headings on every results page
 def heading_label(value: str) -> str:
     """A heading as shown in the grouped facet: numbering and years left out, never cut mid-word.
 
@@ -81,6 +83,7 @@ def heading_label(value: str) -> str:
     return stripped or text
 
 
+@lru_cache(maxsize=1 << 16)
 def heading_key(value: str) -> str:
     """What two headings of one group share: ``heading_label`` folded (case and accents)."""
     return fold(heading_label(value))
