@@ -305,3 +305,19 @@ def test_pages_serialise_filters_as_json_safely(client):
     """The export's filters echo what was asked, Vietnamese text intact."""
     data = json.loads(client.get("/api/export.json?province=Bến Tre").data.decode("utf-8"))
     assert data["filters"] == {"province": ["Bến Tre"]} and {h["province"] for h in data["hits"]} == {"Bến Tre"}
+
+
+def test_export_is_bounded_and_says_so(client, monkeypatch):
+    from web import export
+
+    monkeypatch.setattr(export, "MAX_EXPORT", 25)
+    data = api(client, "/api/export.json?q=đầu tư")
+    assert data["total"] > 25 and data["exported"] == 25 and data["truncated"] is True
+    assert [h["number"] for h in data["hits"]] == list(range(1, 26))
+
+
+@pytest.mark.parametrize("url", ["/facets/province?q=đầu tư", "/facets/section", "/facets/instrument?fq=zzz&fpage=9"])
+def test_facet_pages_are_wellformed_vietnamese_html(client, url):
+    document = page(client, url)  # raises on tags that do not nest
+    assert document.find("html").get("lang") == "vi"
+    assert len(document.find_all("h1")) == 1
