@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .test_browser import DESKTOP, PHONE, Q84, SEED_84, artifacts, browser, hit_reports, open_page, result_count, server  # noqa: F401
+from .test_browser import DESKTOP, PHONE, Q84, SEED_84, hit_reports, open_page, result_count
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ VIEWS = [("desktop", True), ("desktop", False), ("phone", True), ("phone", False
 
 
 @pytest.fixture(params=VIEWS, ids=[f"{size}-{'js' if js else 'nojs'}" for size, js in VIEWS])
-def view(request, browser, server):  # noqa: F811
+def view(request, browser, server):
     size, js = request.param
     options = {"java_script_enabled": js}
     if size == "phone":
@@ -270,7 +270,7 @@ AXE_PAGES = ["/", f"/?q={WORDS}&province=Bắc Giang", f"/reports/{REPORT}?q={WO
 
 
 @pytest.fixture(params=["desktop", "phone"])
-def scripted(request, browser, server):  # noqa: F811
+def scripted(request, browser, server):
     """A page with scripting on: axe-core is a script (with it off, its checks never finish)."""
     phone = request.param == "phone"
     extra = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}
