@@ -41,8 +41,8 @@ class JsonErrorWorker(GeventWorker):
     def handle_error(self, req, client, addr, exc):
         if not isinstance(exc, ParseException):
             return super().handle_error(req, client, addr, exc)
-        from web import SECURITY_HEADERS
-        from web.errors import problem_for_status
+        from .web import SECURITY_HEADERS
+        from .web.errors import problem_for_status
 
         status = 414 if isinstance(exc, LimitRequestLine) else 431 if isinstance(exc, LimitRequestHeaders) else 400
         problem = problem_for_status(status)

@@ -44,7 +44,7 @@ def test_openapi_document_is_valid(spec):
 
 def test_openapi_lists_every_api_route(app, spec):
     routes = {
-        str(rule).replace("<report_id>", "{report_id}").replace("<key>", "{key}")
+        str(rule).replace("<report_id>", "{report_id}").replace("<key>", "{key}").replace("<name>", "{name}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
     }

@@ -28,7 +28,6 @@ from collections import Counter
 from pathlib import Path
 from unittest import mock
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,7 +38,7 @@ from whoosh.index import open_dir
 from searchsvc.analysis import bigrams, split_compound
 from searchsvc.engine import SearchIndex
 from searchsvc.indexing import build_index, current_generation
-from searchsvc.models import FACETS, SearchRequest
+from searchsvc.models import SearchRequest
 from searchsvc.normalize import exact_form, fold, has_diacritics
 from searchsvc.query import And, Filter, Instrument, Not, Or, Phrase, QueryError, Word, parse_query
 from searchsvc.schema import (EXACT_BOOST, FACET_COLUMNS, MULTI_SEP, PROXIMITY_BOOST, filter_clause, instrument_term,

@@ -481,7 +481,7 @@ def test_a_new_generation_that_does_not_open_never_goes_live(corpus, tmp_path, m
 
 
 def test_a_server_app_opens_and_warms_its_index_as_it_starts(corpus, tmp_path, engine):
-    from web import create_app
+    from searchsvc.web import create_app
 
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, engine=engine)

@@ -26,8 +26,8 @@ from searchsvc.engine import SearchIndex
 from searchsvc.indexing import build_index
 from searchsvc.ingest import assign_report_ids, corpus_files, is_report_id, report_id_for
 from searchsvc.query import MAX_QUERY_LENGTH
-from web import SECURITY_HEADERS, create_app
-from web.errors import MAX_URL_BYTES
+from searchsvc.web import SECURITY_HEADERS, create_app
+from searchsvc.web.errors import MAX_URL_BYTES
 
 from .conftest import CORPUS, ENGINES
 from .test_limits import _pdf_bomb

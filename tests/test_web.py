@@ -385,9 +385,11 @@ def test_instrument_page_lists_every_citing_report_with_sentences_and_a_chart(cl
     charts = document.find_all("figure", class_="chart")
     assert len(charts) == 2
     svg = charts[0].find("svg")
-    assert svg.get("role") == "img"
-    bars = {g.find_all("text")[0].text: int(g.find_all("text")[1].text) for g in svg.find_all("g", class_="chart-row")}
+    assert svg.get("role") == "group"  # its bars are links, so not one image
+    bars = {a.find_all("text")[0].text: int(a.find_all("text")[1].text) for a in svg.find_all("a", class_="chart-bar")}
     assert bars == {"Bình Dương": 1, "Bắc Giang": 1, "Bến Tre": 1}
+    for bar in svg.find_all("a", class_="chart-bar"):  # each bar searches the citing reports of its province
+        assert query_of(bar.get("href")) == {"instrument": ["84_NQ-CP.2020"], "province": [bar.find("text").text]}
     assert "Bắc Giang: 1 báo cáo" in svg.find("desc").text  # readable without drawing
 
 

@@ -12,10 +12,11 @@ from werkzeug.exceptions import NotFound
 from searchsvc.instruments import (
     Disambiguation, InstrumentDetail, InstrumentSummary, Moved, find_instrument, list_instruments,
 )
+from searchsvc.facetlist import expand_sections
 from searchsvc.query import QueryError
 from searchsvc.searching import MAX_PER_PAGE, search as run_search
 
-from . import openapi, params, presenters
+from . import export, facets, openapi, params, presenters
 from .state import get_catalogue, get_index, get_report
 
 __all__ = ["bp"]
@@ -26,8 +27,40 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def search():
     search_request = params.search_request(request.args, current_app.config["PER_PAGE"])
-    results = run_search(get_index(), search_request)
+    results = run_search(get_index(), expand_sections(get_index(), search_request))
     return jsonify(presenters.hit_dicts(search_request, results))
+
+
+@bp.get("/api/export.csv")
+def export_csv():
+    """Every result (up to ``export.MAX_EXPORT``) of a search, as a spreadsheet."""
+    search_request = params.search_request(request.args, current_app.config["PER_PAGE"])
+    rows, _, _ = export.exported_rows(get_index(), search_request)
+    return export.csv_response(rows, "ket-qua-tim-kiem.csv")
+
+
+@bp.get("/api/export.json")
+def export_json():
+    search_request = params.search_request(request.args, current_app.config["PER_PAGE"])
+    rows, total, reports = export.exported_rows(get_index(), search_request)
+    return jsonify(export.json_document(search_request, rows, total, reports))
+
+
+@bp.get("/api/facets/<name>")
+def facet(name: str):
+    """Every value of one facet for a search (``?…&fq=Bắc`` keeps the values containing "Bắc")."""
+    _, text, page, entries = facets.asked_values(name, request.args, current_app.config["PER_PAGE"])
+    found = facets.matching(entries, text)
+    per_page = facets.MORE_PER_PAGE
+    return jsonify(
+        {
+            "facet": name,
+            "total": len(found),
+            "page": page,
+            "per_page": per_page,
+            "values": [e.to_dict() | {"values": list(e.values)} for e in found[(page - 1) * per_page: page * per_page]],
+        }
+    )
 
 
 @bp.get("/api/reports/<report_id>")

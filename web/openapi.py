@@ -12,6 +12,8 @@ from searchsvc.query import MAX_CLAUSES, MAX_DEPTH, MAX_QUERY_LENGTH
 from searchsvc.searching import MAX_PAGE, MAX_PER_PAGE
 
 from .params import LISTING_YEAR_PATTERN, MAX_FILTER_VALUES, MAX_VALUE_LENGTH, YEAR_PATTERN
+from .export import MAX_EXPORT
+from .facets import MORE_PER_PAGE
 
 __all__ = ["document"]
 
@@ -37,9 +39,25 @@ STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 STRINGS = {"type": "array", "items": STRING}
 
+EXPORT_ROW = _object({
+    "number": INTEGER, "title": STRING, "province": STRING, "year": {"type": ["integer", "string"]}, "period": STRING,
+    "report_date": STRING, "section": STRING, "snippet": STRING, "instruments": STRING, "url": STRING, "report_id": STRING,
+})
+
 SCHEMAS = {
     "Error": _object({"error": _object({"code": STRING, "message": STRING})}),
     "FacetValue": _object({"value": STRING, "label": STRING, "count": INTEGER, "selected": {"type": "boolean"}}),
+    "FacetValues": _object({
+        "facet": STRING, "total": INTEGER, "page": INTEGER, "per_page": INTEGER,
+        "values": {"type": "array", "items": _object({
+            "value": STRING, "label": STRING, "count": INTEGER, "selected": {"type": "boolean"}, "values": STRINGS,
+        })},
+    }),
+    "Export": _object({
+        "query": STRING, "filters": {"type": "object", "additionalProperties": STRINGS}, "sort": STRING,
+        "total": INTEGER, "total_reports": INTEGER, "exported": INTEGER, "truncated": {"type": "boolean"},
+        "max_export": INTEGER, "hits": {"type": "array", "items": EXPORT_ROW},
+    }),
     "HitInstrument": _object(
         {
             "key": STRING,
@@ -284,7 +302,7 @@ FILTER_HELP = {
     "type": "type of a cited instrument, e.g. Nghị quyết",
     "issuer": "issuer of a cited instrument, e.g. Chính phủ",
     "instrument": "a cited instrument: key 84_NQ-CP.2020 or reference 84/NQ-CP",
-    "section": "top-level part of the report, as in the facet",
+    "section": "top-level part of the report, as in the facet; takes every heading of its group (case, numbering and years aside)",
 }
 
 
@@ -316,6 +334,8 @@ def document() -> dict:
                {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
         *(_param(name, FILTER_HELP[name] + f" (repeat to OR values, at most {MAX_FILTER_VALUES})", _filter_value(name),
                  repeat=True) for name in FACETS),
+        _param("year_from", "first report year of a range (with or without year_to)", {"type": "string", "pattern": "^[0-9]{4}$"}),
+        _param("year_to", "last report year of a range", {"type": "string", "pattern": "^[0-9]{4}$"}),
         _param("sort", "order of hits", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
         _param("page", "page number", page),
         _param("per_page", "hits (group=report: reports) per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
@@ -349,6 +369,38 @@ def document() -> dict:
                     "summary": "Search report sections, with facets",
                     "parameters": search_parameters,
                     "responses": {"200": _ok("SearchResults", "one page of hits"), "400": BAD, "503": UNAVAILABLE},
+                }
+            },
+            "/api/export.csv": {
+                "get": {
+                    "operationId": "exportCsv",
+                    "summary": f"Every hit of a search (at most {MAX_EXPORT}) as CSV, UTF-8 with a byte order mark",
+                    "parameters": [p for p in search_parameters if p["name"] not in ("page", "per_page")],
+                    "responses": {
+                        "200": {"description": "one row per hit", "content": {"text/csv": {"schema": STRING}}},
+                        "400": BAD, "503": UNAVAILABLE,
+                    },
+                }
+            },
+            "/api/export.json": {
+                "get": {
+                    "operationId": "exportJson",
+                    "summary": f"Every hit of a search (at most {MAX_EXPORT}) as JSON",
+                    "parameters": [p for p in search_parameters if p["name"] not in ("page", "per_page")],
+                    "responses": {"200": _ok("Export", "the rows of the CSV export"), "400": BAD, "503": UNAVAILABLE},
+                }
+            },
+            "/api/facets/{name}": {
+                "get": {
+                    "operationId": "facetValues",
+                    "summary": "Every value of one facet for a search, paged, optionally only those containing a text",
+                    "parameters": [
+                        _param("name", "the facet", {"type": "string", "enum": list(FACETS)}, where="path"),
+                        *[p for p in search_parameters if p["name"] not in ("page", "per_page")],
+                        _param("fq", "text the values must contain (accents and case ignored)", {"type": "string", "maxLength": 200}),
+                        _param("fpage", f"page of values ({MORE_PER_PAGE} a page)", page),
+                    ],
+                    "responses": {"200": _ok("FacetValues", "the values"), "400": BAD, "404": _error("no such facet"), "503": UNAVAILABLE},
                 }
             },
             "/api/reports/{report_id}": {

@@ -21,10 +21,11 @@ from searchsvc.searching import MAX_PAGE, validate
 
 __all__ = [
     "SEARCH_PARAMS", "search_request", "check_known", "integer", "single", "report_id", "instrument_key",
-    "instrument_listing", "page_number", "MAX_FILTER_VALUES", "MAX_VALUE_LENGTH", "YEAR_PATTERN", "LISTING_YEAR_PATTERN",
+    "instrument_listing", "page_number", "year_span", "facet_request", "MAX_FILTER_VALUES", "MAX_VALUE_LENGTH",
+    "YEAR_PATTERN", "LISTING_YEAR_PATTERN",
 ]
 
-SEARCH_PARAMS = ("q", *FACETS, "sort", "page", "per_page", "group", "scope")
+SEARCH_PARAMS = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "group", "scope")
 MAX_FILTER_VALUES = 20  # values of one filter in one request
 MAX_VALUE_LENGTH = 200  # characters of one filter value
 MAX_DIGITS = 18  # of an integer parameter: anything longer is out of every range
@@ -91,6 +92,8 @@ def search_request(args: MultiDict, per_page: int = 10, group: str = "section") 
     """
     check_known(args, SEARCH_PARAMS)
     filters = {name: found for name in FACETS if (found := values(args, name, _YEARS if name == "year" else None))}
+    if (span := year_span(args)) is not None:
+        filters["year"] = [*filters.get("year", []), span]
     request = SearchRequest(
         q=single(args, "q"),
         filters=filters,
@@ -101,6 +104,31 @@ def search_request(args: MultiDict, per_page: int = 10, group: str = "section") 
         scope=single(args, "scope").strip() or "report",
     )
     return validate(request)
+
+
+def year_span(args: MultiDict) -> str | None:
+    """``year_from``/``year_to`` (the "Năm từ … đến …" fields) as one year filter value:
+    2020 and 2022 -> "2020..2022", only 2020 -> "2020.."; None when both are empty."""
+    low, high = single(args, "year_from").strip(), single(args, "year_to").strip()
+    if not low and not high:
+        return None
+    for name, value in (("year_from", low), ("year_to", high)):
+        if value and not re.fullmatch(r"\d{4}", value):
+            raise QueryError(f"Tham số “{name}” phải là năm có 4 chữ số (nhận được: “{value[:40]}”).")
+    return f"{low}..{high}" if low != high else low
+
+
+def facet_request(args: MultiDict, per_page: int = 10) -> tuple[SearchRequest, str, int]:
+    """The parameters of a facet's value list: a search's, plus ``fq`` (text the values must
+    contain) and ``fpage`` (page of values)."""
+    rest = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in ("fq", "fpage")])
+    text = single(args, "fq").strip()
+    if len(text) > MAX_VALUE_LENGTH:
+        raise QueryError(f"Giá trị của “fq” dài quá {MAX_VALUE_LENGTH} ký tự.")
+    page = integer(args, "fpage", 1)
+    if page < 1:
+        raise QueryError("Số trang phải từ 1 trở lên.")
+    return search_request(rest, per_page), text, page
 
 
 def report_id(value: str) -> str:

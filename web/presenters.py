@@ -13,7 +13,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from searchsvc.instruments import (
-    CitingReport, Disambiguation, InstrumentDetail, InstrumentSummary, Listing, Mention, Tally,
+    CitingReport, Disambiguation, InstrumentDetail, InstrumentSummary, Listing, Mention,
 )
 from searchsvc.models import FACETS, Results, SearchRequest
 from searchsvc.snippets import clean_notes
@@ -293,49 +293,6 @@ def hit_dicts(request: SearchRequest, results: Results) -> dict:
 
 # --- instrument pages ------------------------------------------------------------------------------------------------
 @dataclass
-class Bar:
-    label: str
-    count: int
-    y: int  # top of the row
-    width: float  # bar length
-    text_y: int  # baseline of the labels
-    count_x: float  # where the count is written
-
-
-@dataclass
-class Chart:
-    """A horizontal bar chart drawn as inline SVG by the template (no script, no style)."""
-
-    id: str
-    title: str
-    bars: list[Bar]
-    width: int = 360
-    label_width: int = 150
-    row: int = 24
-    bar_height: int = 16
-    height: int = 0
-    description: str = ""
-
-    @property
-    def label_x(self) -> int:
-        return self.label_width - 6
-
-
-def bar_chart(chart_id: str, title: str, tallies: list[Tally], unit: str) -> Chart:
-    chart = Chart(chart_id, title, [])
-    area = chart.width - chart.label_width - 40
-    biggest = max((t.count for t in tallies), default=1) or 1
-    for row, tally in enumerate(tallies):
-        width = max(2.0, round(area * tally.count / biggest, 1))
-        y = row * chart.row
-        chart.bars.append(Bar(shorten(tally.value, 22), tally.count, y + 4, width, y + 17,
-                              chart.label_width + width + 6))
-    chart.height = max(chart.row, len(tallies) * chart.row)
-    chart.description = "; ".join(f"{t.value}: {t.count} {unit}" for t in tallies)
-    return chart
-
-
-@dataclass
 class MentionView:
     url: str
     crumbs: list[str]
@@ -356,7 +313,6 @@ class InstrumentPage:
     summary: InstrumentSummary
     heading: str
     facts: list[tuple[str, str]]
-    charts: list[Chart]
     reports: list[CitingReportView]
     pages: list[Link]
     counts: str
@@ -406,10 +362,6 @@ def instrument_page(detail: InstrumentDetail, page: int, per_page: int) -> Instr
         summary=summary,
         heading=summary.label,
         facts=_facts(summary),
-        charts=[
-            bar_chart("chart-province", "Số báo cáo trích dẫn theo tỉnh", detail.by_province, "báo cáo"),
-            bar_chart("chart-year", "Số báo cáo trích dẫn theo năm báo cáo", detail.by_year, "báo cáo"),
-        ],
         reports=citing_report_views(shown, summary.canonical),
         pages=pagination(page, pages, lambda p: base + (f"?page={p}" if p != 1 else "")),
         counts=f"{summary.citation_count} lần trích dẫn trong {summary.report_count} báo cáo",

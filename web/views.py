@@ -9,11 +9,14 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
+from urllib.parse import quote
+
+from searchsvc.facetlist import expand_sections, facet_entries
 from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_instruments
 from searchsvc.query import QueryError, parse_query
 from searchsvc.searching import search as run_search
 
-from . import params, presenters, reportview
+from . import charts, facets, params, presenters, reportnav, reportview, searchtools
 from .state import get_catalogue, get_index, get_report
 
 __all__ = ["bp"]
@@ -30,15 +33,27 @@ def header_query() -> dict:
 @bp.get("/")
 def search():
     search_request = params.search_request(request.args, current_app.config["PER_PAGE"], group=presenters.DEFAULT_GROUP)
-    results = run_search(get_index(), search_request)
-    return render_template("search.html", page=presenters.search_page(search_request, results))
+    index = get_index()
+    expanded = expand_sections(index, search_request)  # a heading filter takes its whole group
+    results = run_search(index, expanded)
+    entries = facet_entries(index, expanded, searchtools.ENTRY_FACETS)
+    return render_template("search.html", page=presenters.search_page(search_request, results),
+                           tools=searchtools.search_tools(search_request, results, entries))
+
+
+@bp.get("/facets/<name>")
+def facet(name: str):
+    """ "Xem thêm": every value of one facet for a search, paged, with a filter box."""
+    search_request, text, page_number, entries = facets.asked_values(name, request.args, current_app.config["PER_PAGE"])
+    return render_template("facet.html", page=facets.facet_page(search_request, name, entries, text, page_number))
 
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str):
-    params.check_known(request.args, ("q",))
+    params.check_known(request.args, ("q", "m"))
     data = get_report(report_id)
     q = params.single(request.args, "q").strip()
+    current = params.integer(request.args, "m", 0)
     matches, notice = [], None
     if q:
         try:
@@ -46,9 +61,11 @@ def report(report_id: str):
         except QueryError as error:  # the report is still worth showing, unmarked
             notice = f"Không đánh dấu được từ khóa: {error}"
     text = reportview.render_report(data, matches, presenters.instrument_url)
+    counts = reportnav.number_marks(text.sections, current)
     page = presenters.report_page(data, text, reportview.toc(data), q, notice,
                                   get_index().original_file(data["id"]) is not None)
-    return render_template("report.html", page=page)
+    return render_template("report.html", page=page, toc_nodes=reportnav.toc_with_counts(page.toc, counts),
+                           matches=reportnav.match_nav(data["id"], q, sum(counts.values()), current))
 
 
 @bp.get("/reports/<report_id>/original")
@@ -104,4 +121,13 @@ def instrument(key: str):
     if isinstance(found, Disambiguation):
         return render_template("disambiguation.html", page=presenters.disambiguation_page(found))
     per_page = current_app.config["CITING_REPORTS_PER_PAGE"]
-    return render_template("instrument.html", page=presenters.instrument_page(found, page_number, per_page))
+    return render_template("instrument.html", page=presenters.instrument_page(found, page_number, per_page),
+                           charts=charts.instrument_charts(found), official_url=official_search_url(found.instrument.canonical))
+
+
+VBPL_SEARCH = "https://vbpl.vn/pages/vbpq-timkiem.aspx?type=0&s=1&SearchIn=Title,Title1&Keyword="
+
+
+def official_search_url(canonical: str) -> str:
+    """A search for an instrument's number on vbpl.vn, the national database of legal documents."""
+    return VBPL_SEARCH + quote(canonical, safe="")

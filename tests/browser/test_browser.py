@@ -1,8 +1,8 @@
 """The pages in a real headless Chromium (Playwright, sync API), served by a real WSGI server.
 
 These tests never skip: without Chromium at /usr/bin/chromium they fail and say how to install it.
-One browser for the whole session; each test gets a fresh context. Screenshots go to
-tests/artifacts/ (git-ignored) for a person to look at.
+One browser for the whole session (fixtures in conftest.py, shared by every browser test module);
+each test gets a fresh context. Screenshots go to tests/artifacts/ (git-ignored) for a person to look at.
 """
 from __future__ import annotations
 

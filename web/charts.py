@@ -1,0 +1,102 @@
+"""Horizontal bar charts drawn as inline SVG by the template (no script, no style attribute), each
+bar a link: on the results page it applies the filter, on an instrument page it searches the
+citing reports of that province or year.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from searchsvc.facetlist import FacetEntry
+from searchsvc.instruments import InstrumentDetail
+from searchsvc.models import SearchRequest
+
+from .presenters import Link, search_url, shorten
+
+__all__ = ["Bar", "Chart", "bar_chart", "results_charts", "instrument_charts", "CHART_BARS"]
+
+CHART_BARS = 15  # bars of the province chart on the results page (the rest behind "Xem thêm")
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    y: int  # top of the row
+    width: float  # bar length
+    text_y: int  # baseline of the labels
+    count_x: float  # where the count is written
+    url: str
+    title: str  # what the link says: "Bắc Giang: 12 báo cáo — lọc theo giá trị này"
+    current: bool = False
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    bars: list[Bar]
+    more: Link | None = None
+    width: int = 360
+    label_width: int = 150
+    row: int = 24
+    bar_height: int = 16
+    height: int = 0
+    description: str = ""
+
+    @property
+    def label_x(self) -> int:
+        return self.label_width - 6
+
+
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str, bool]], unit: str,
+              more: Link | None = None) -> Chart:
+    """``rows``: (label, count, url, current) per bar, top to bottom."""
+    chart = Chart(chart_id, title, [], more)
+    area = chart.width - chart.label_width - 40
+    biggest = max((count for _, count, _, _ in rows), default=1) or 1
+    for row, (label, count, url, current) in enumerate(rows):
+        width = max(2.0, round(area * count / biggest, 1))
+        y = row * chart.row
+        chart.bars.append(Bar(shorten(label, 22), count, y + 4, width, y + 17, chart.label_width + width + 6,
+                              url, f"{label}: {count} {unit}", current))
+    chart.height = max(chart.row, len(rows) * chart.row)
+    chart.description = "; ".join(f"{label}: {count} {unit}" for label, count, _, _ in rows)
+    return chart
+
+
+def _only(request: SearchRequest, facet: str, value: str) -> str:
+    """The search narrowed to one value of a facet (replacing any other value of it)."""
+    return search_url(request, filters={**request.filters, facet: [value]}, page=1)
+
+
+def results_charts(request: SearchRequest, entries: dict[str, list[FacetEntry]], more_url: str) -> list[Chart]:
+    """Matching reports by year (oldest first) and by province (most first), bars as filters."""
+    years = sorted((e for e in entries.get("year", []) if ".." not in e.value), key=lambda e: e.value)
+    provinces = entries.get("province", [])
+    charts = []
+    if years:
+        charts.append(bar_chart("chart-year", "Số báo cáo khớp theo năm",
+                                [(e.label, e.count, _only(request, "year", e.value), e.selected) for e in years],
+                                "báo cáo"))
+    if provinces:
+        more = Link(f"Xem tất cả {len(provinces)} tỉnh, thành phố", more_url) if len(provinces) > CHART_BARS else None
+        charts.append(bar_chart("chart-province", "Số báo cáo khớp theo tỉnh, thành phố",
+                                [(e.label, e.count, _only(request, "province", e.value), e.selected)
+                                 for e in provinces[:CHART_BARS]],
+                                "báo cáo", more))
+    return charts
+
+
+def instrument_charts(detail: InstrumentDetail) -> list[Chart]:
+    """An instrument's citing reports by province and by year; a bar searches those reports."""
+    key = detail.instrument.key
+
+    def url(facet: str, value: str) -> str:
+        return _only(SearchRequest(filters={"instrument": [key]}), facet, value)
+
+    return [
+        bar_chart("chart-province", "Số báo cáo trích dẫn theo tỉnh",
+                  [(t.value, t.count, url("province", t.value), False) for t in detail.by_province], "báo cáo"),
+        bar_chart("chart-year", "Số báo cáo trích dẫn theo năm báo cáo",
+                  [(t.value, t.count, url("year", t.value), False) for t in detail.by_year], "báo cáo"),
+    ]
