@@ -10,7 +10,7 @@ from searchsvc.facetlist import FacetEntry
 from searchsvc.instruments import InstrumentDetail
 from searchsvc.models import SearchRequest
 
-from .presenters import Link, search_url, shorten
+from .presenters import DEFAULT_GROUP, Link, search_url, shorten
 
 __all__ = ["Bar", "Chart", "bar_chart", "results_charts", "instrument_charts", "CHART_BARS"]
 
@@ -92,7 +92,7 @@ def instrument_charts(detail: InstrumentDetail) -> list[Chart]:
     key = detail.instrument.key
 
     def url(facet: str, value: str) -> str:
-        return _only(SearchRequest(filters={"instrument": [key]}), facet, value)
+        return _only(SearchRequest(filters={"instrument": [key]}, group=DEFAULT_GROUP), facet, value)
 
     return [
         bar_chart("chart-province", "Số báo cáo trích dẫn theo tỉnh",

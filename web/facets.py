@@ -25,7 +25,7 @@ from searchsvc.normalize import fold, nfc
 from searchsvc.query import And, Filter, parse_query
 
 from . import params
-from .presenters import DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, search_url, toggled
+from .presenters import DEFAULT_GROUP, DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, search_url, toggled
 from .state import get_index
 
 __all__ = [
@@ -209,7 +209,7 @@ def asked_values(name: str, args: MultiDict, per_page: int) -> tuple[SearchReque
     ``/facets/<name>`` or ``/api/facets/<name>`` asks for; NotFound for an unknown facet."""
     if name not in FACETS:
         raise NotFound(f"Không có bộ lọc “{name}” (có: {', '.join(FACETS)}).")
-    search_request, text, page = params.facet_request(args, per_page)
+    search_request, text, page = params.facet_request(args, per_page, DEFAULT_GROUP)
     index = get_index()
     return search_request, text, page, facet_entries(index, expand_sections(index, search_request), (name,))[name]
 

@@ -118,7 +118,7 @@ def year_span(args: MultiDict) -> str | None:
     return f"{low}..{high}" if low != high else low
 
 
-def facet_request(args: MultiDict, per_page: int = 10) -> tuple[SearchRequest, str, int]:
+def facet_request(args: MultiDict, per_page: int = 10, group: str = "section") -> tuple[SearchRequest, str, int]:
     """The parameters of a facet's value list: a search's, plus ``fq`` (text the values must
     contain) and ``fpage`` (page of values)."""
     rest = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in ("fq", "fpage")])
@@ -128,7 +128,7 @@ def facet_request(args: MultiDict, per_page: int = 10) -> tuple[SearchRequest, s
     page = integer(args, "fpage", 1)
     if page < 1:
         raise QueryError("Số trang phải từ 1 trở lên.")
-    return search_request(rest, per_page), text, page
+    return search_request(rest, per_page, group), text, page
 
 
 def report_id(value: str) -> str:

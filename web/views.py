@@ -16,7 +16,7 @@ from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_i
 from searchsvc.query import QueryError, parse_query
 from searchsvc.searching import search as run_search
 
-from . import charts, facets, params, presenters, reportnav, reportview, searchtools
+from . import charts, facets, instrumentpages, params, presenters, reportnav, reportview, searchtools
 from .state import get_catalogue, get_index, get_report
 
 __all__ = ["bp"]
@@ -104,7 +104,7 @@ def _download_type(name: str, encoding: str | None) -> str:
 def instruments():
     args = params.instrument_listing(request.args, current_app.config["INSTRUMENTS_PER_PAGE"])
     listing = list_instruments(get_catalogue(), **args)
-    return render_template("instruments.html", page=presenters.instruments_page(args, listing))
+    return render_template("instruments.html", page=instrumentpages.instruments_page(args, listing))
 
 
 @bp.get("/instruments/<key>")
@@ -119,9 +119,9 @@ def instrument(key: str):
     if isinstance(found, Moved):
         return redirect(presenters.instrument_url(found.key))
     if isinstance(found, Disambiguation):
-        return render_template("disambiguation.html", page=presenters.disambiguation_page(found))
+        return render_template("disambiguation.html", page=instrumentpages.disambiguation_page(found))
     per_page = current_app.config["CITING_REPORTS_PER_PAGE"]
-    return render_template("instrument.html", page=presenters.instrument_page(found, page_number, per_page),
+    return render_template("instrument.html", page=instrumentpages.instrument_page(found, page_number, per_page),
                            charts=charts.instrument_charts(found), official_url=official_search_url(found.instrument.canonical))
 
 
