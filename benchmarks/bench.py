@@ -355,7 +355,7 @@ def _children(pid: int) -> list[int]:
 def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, workers: int, workdir: Path) -> dict:
     """Time GET /api/search against ``searchsvc serve`` on 127.0.0.1 (sequential requests)."""
     try:
-        import web  # noqa: F401  (only to know whether the server can start)
+        import searchsvc.web  # noqa: F401  (only to know whether the server can start)
     except Exception as error:  # the web layer is being written: report why, do not fail
         return {"status": "skipped", "reason": f"web package not importable: {type(error).__name__}: {error}"}
     port = _free_port()

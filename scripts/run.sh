@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install searchsvc and serve the sample corpus (indexing it first when there is no index).
-# Usage: bash scripts/run.sh [--host 0.0.0.0] [--port 8000] [--workers N]
+# Serve the sample corpus: install searchsvc into .venv (made once, then reused), index corpus/ into index/ if there is no index yet, serve on http://127.0.0.1:8000/.
+# Usage: bash scripts/run.sh [--host 0.0.0.0] [--port 8000] [--workers N] [--quiet]   (from any directory)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-python3 -m pip install -q --disable-pip-version-check -e .
-exec searchsvc serve --corpus corpus --index index "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
+say "run.sh: cài searchsvc vào $venv (nếu cần), lập chỉ mục corpus/ nếu chưa có, rồi chạy máy chủ web."
+make_venv
+install_package ""
+exec "$venv/bin/searchsvc" serve --corpus "$root/corpus" --index "$root/index" "$@"

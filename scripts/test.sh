@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# Set up everything the tests need on a fresh Debian machine, then run the whole suite.
-# Usage: bash scripts/test.sh [pytest arguments]
+# Set up everything the tests need and run the whole suite: Debian packages of scripts/debian-packages.txt (installed when root), .venv with searchsvc[test], pytest.
+# Usage: bash scripts/test.sh [pytest arguments]   (from any directory; exits with pytest's code)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-# Headless Chromium for the browser tests (Debian's package; Playwright drives it).
-if ! command -v chromium >/dev/null 2>&1; then
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-fi
-
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-python3 -m pytest "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
+say "test.sh: cài gói Debian còn thiếu (khi chạy bằng root), cài searchsvc[test] vào $venv, rồi chạy pytest."
+mapfile -t debian_packages < <(package_list "$root/scripts/debian-packages.txt")
+debian_install "${debian_packages[@]}"
+make_venv
+install_package "[test]"
+cd "$root"
+exec "$venv/bin/python" -m pytest "$@"

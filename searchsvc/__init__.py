@@ -5,6 +5,8 @@ Report with sections and footnotes), citations and resolve (instrument reference
 schema (index fields), indexing (build aside, switch on success), query (the query language),
 engines (Whoosh, Tantivy) behind engine.SearchIndex, searching (request -> Results).
 """
+__version__ = "0.1.0"
+
 from .citations import extract_citations
 from .ingest import read_report
 from .models import Citation, Footnote, Report, SearchRequest, Section

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from .models import Citation
 from .normalize import fold, fold_aligned
@@ -19,8 +20,11 @@ from .patterns import (
     ISSUER_AFTER_RE,
     ISSUER_CODES,
     ISSUER_NAMES,
+    GENERIC_TYPE_WORDS,
     LIST_GLUE_RE,
     NUMBER_ONLY_RE,
+    PARTY_ISSUER,
+    SYMBOL_PART,
     SYMBOL_RE,
     TYPE_ABBREVIATIONS,
     TYPE_BEFORE_RE,
@@ -31,7 +35,10 @@ from .patterns import (
 __all__ = ["extract_citations", "implied_issuer", "LineIndex"]
 
 _NEWLINE = re.compile("\n")
+_JOINED = {".": ".{}", "(": "({})"}  # how a part is written after its separator; "-" otherwise
+_KNOWN_CODES = frozenset(fold(code) for code in [*TYPE_ABBREVIATIONS, *ISSUER_CODES])
 _LOOKBEHIND = 60  # characters searched before a symbol for its type word
+_FORM_BEFORE = re.compile(r"(?<!\w)(?:mau|bieu|bieu mau|phu luc)[ \t]+(?:so[ \t]*:?[ \t]*)?$")
 
 
 class LineIndex:
@@ -48,7 +55,7 @@ def implied_issuer(issuer_code: str | None) -> str | None:
     """The body an issuer code stands for: "CP" -> "Chính phủ", "QH14" -> "Quốc hội"."""
     if not issuer_code:
         return None
-    head = issuer_code.split("-")[0]
+    head = re.split(r"[-.]", issuer_code)[0]
     return ISSUER_CODES.get(head) or ISSUER_CODES.get(re.sub(r"\d+$", "", head))
 
 
@@ -73,35 +80,83 @@ def iso_date(day: str, month: str, year: str) -> str | None:
         return None
 
 
-def symbol_parts(match: re.Match[str], text: str) -> tuple[str, str, str, str, str] | None:
-    """(type, number, symbol, canonical, issuer_code) for a symbol match, or None if it is none.
+@dataclass(frozen=True)
+class SymbolReading:
+    """What a symbol says: "15/2021/NĐ-CP" -> Nghị định 15/2021 of the Government."""
 
-    Parts are read from the source text so a written "Đ" survives; ``canonical_code`` restores
-    it where the writer typed "D" (DOMAIN.md: canonical keys carry "Đ").
-    """
+    type: str  # from the type abbreviation; "Công văn" for an official letter, "Luật" for a law
+    number: str  # "84", "15/2021", "66.7/2025"
+    symbol: str  # "NQ-CP", "NQ/TW", "UBND-NC", "QH14"
+    canonical: str  # "84/NQ-CP", "36-NQ/TW"
+    issuer_code: str | None
+    end: int  # end of the symbol in the text (parts that are no code are left out)
+    needs_type_word: bool = False  # "360/HĐTĐ": one bare code is a symbol only after a type word
 
-    def part(name: str) -> str:
-        return canonical_code(text[match.start(name) : match.end(name)])
 
+def _known(code: str) -> bool:
+    folded = fold(code)
+    return folded in _KNOWN_CODES or bool(re.fullmatch(r"(?:qh|ubtvqh)\d{1,2}", folded))
+
+
+def _written_as_code(code: str) -> bool:
+    """ "KGVX", "GD&ĐT", "TTr", "CTrPH": a capital first and at most one small letter."""
+    return code[0].isupper() and sum(ch.islower() for ch in code) <= 1
+
+
+def _parts(match: re.Match[str], text: str) -> list[tuple[str, str, int]]:
+    """(join, code, end) of each part of the symbol, up to the first one that is no code."""
+    out: list[tuple[str, str, int]] = []
+    start = match.start("codes")
+    for part in SYMBOL_PART.finditer(text, start, match.end("codes")):
+        join, code = (part.group("join") or "").strip(), part.group("code")
+        join = "(" if join.startswith("(") else join
+        if not (_known(code) or _written_as_code(code)):
+            break
+        out.append((join, code, part.end()))
+    return out
+
+
+def read_symbol(match: re.Match[str], text: str) -> SymbolReading | None:
+    """The instrument a ``SYMBOL_RE`` match names, or None when it is no symbol ("1A/QL")."""
+    parts = _parts(match, text)
+    if not parts:
+        return None
     number = match.group("number")
     if match.group("year"):
         number = f"{number}/{match.group('year')}"
-    if match.group("party_type"):
-        type_abbr, issuer = part("party_type"), part("party_issuer")
-        if type_abbr not in TYPE_ABBREVIATIONS:
+    codes = [canonical_code(code) for _join, code, _end in parts]
+    joins = [join for join, _code, _end in parts]
+    first = codes[0]
+    party = match.group("sep").strip().startswith("-") or (len(codes) > 1 and joins[1] == "/")
+    if party:  # 36-NQ/TW, 31- HD/BTCTW, and the careless 19/NQ/TW
+        if len(codes) < 2 or joins[1] != "/" or first not in TYPE_ABBREVIATIONS or match.group("year"):
             return None
-        symbol = f"{type_abbr}/{issuer}"
-        return TYPE_ABBREVIATIONS[type_abbr], number, symbol, f"{number}-{symbol}", issuer
-    if match.group("law_issuer"):
-        issuer = part("law_issuer")
-        return "Luật", number, issuer, f"{number}/{issuer}", issuer
-    first, second = part("type"), part("issuer")
-    symbol = f"{first}-{second}"
+        if not PARTY_ISSUER.fullmatch(fold(codes[1])) and match.group("sep").strip() == "/":
+            return None
+        symbol = f"{first}/{codes[1]}"
+        return SymbolReading(TYPE_ABBREVIATIONS[first], number, symbol, f"{number}-{symbol}", codes[1], parts[1][2])
+    # a "/" after the first part belongs to another reference: stop there
+    cut = next((i for i, join in enumerate(joins[1:], 1) if join == "/"), len(codes))
+    codes, joins, end = codes[:cut], joins[:cut], parts[cut - 1][2]
+    symbol = codes[0] + "".join(_JOINED.get(join, "-{}").format(code) for join, code in zip(joins[1:], codes[1:]))
+    canonical = f"{number}/{symbol}"
+    if len(codes) == 1 and re.fullmatch(r"(?:QH|UBTVQH)\d{1,2}", first):  # 82/2019/QH14
+        return SymbolReading("Luật", number, first, canonical, first, end)
+    if first in TYPE_ABBREVIATIONS and len(codes) > 1:  # 84/NQ-CP, 114/KH-CAT-PC04, 325/KL-STP.ĐKT
+        issuer = "-".join(codes[1:]) if all(j != "." for j in joins[2:]) else symbol[len(first) + 1 :]
+        return SymbolReading(TYPE_ABBREVIATIONS[first], number, symbol, canonical, issuer, end)
     if first in TYPE_ABBREVIATIONS:
-        return TYPE_ABBREVIATIONS[first], number, symbol, f"{number}/{symbol}", second
-    if implied_issuer(first):  # an official letter: 1567/UBND-NC
-        return "Công văn", number, symbol, f"{number}/{symbol}", first
-    return None
+        return None  # "12/KH" alone says nothing of who issued it
+    # an official letter: the issuer's code first (1567/UBND-NC, 6806/STC-GCS, 737/STP.ĐKT)
+    return SymbolReading("Công văn", number, symbol, canonical, first, end, needs_type_word=len(codes) == 1)
+
+
+def symbol_parts(match: re.Match[str], text: str) -> tuple[str, str, str, str, str] | None:
+    """(type, number, symbol, canonical, issuer_code) for a symbol match, or None if it is none."""
+    reading = read_symbol(match, text)
+    if reading is None or reading.needs_type_word:
+        return None
+    return reading.type, reading.number, reading.symbol, reading.canonical, reading.issuer_code or ""
 
 
 def _type_word_before(folded: str, start: int) -> re.Match[str] | None:
@@ -114,6 +169,24 @@ def _stated_issuer(folded: str, pos: int) -> tuple[str | None, int]:
     if not match:
         return None, pos
     return ISSUER_NAMES[re.sub(r"\s+", " ", match.group("issuer_name"))], match.end()
+
+
+# "Ngày 10/11/2025, Sở Nội vụ đã ban hành Công văn số 2775/…", "Đến ngày 03/12/2025, Sở Nội vụ có
+# Công văn số 3331/…": the date opens the clause and a verb of issuing leads to the mention.
+_CLAUSE_DATE = re.compile(
+    r"(?:^|(?<=[.;:,\n]))[ \t\n]*(?:[-+][ \t]*)?(?:[^\W\d_]+[ \t]+){0,3}ngay[ \t\n]+"
+    r"(?:(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>(?:19|20)\d\d)|(?P<d2>\d{1,2})[ \t]+thang[ \t]+(?P<m2>\d{1,2})[ \t]+nam[ \t]+(?P<y2>(?:19|20)\d\d))"
+    r"[ \t]*,?[^.;:]{0,60}?(?:ban[ \t]+hanh|co|thong[ \t]+qua|ky|gui)[ \t]+$"
+)
+_CLAUSE_LOOKBEHIND = 120
+
+
+def _date_opening_the_clause(folded: str, start: int) -> str | None:
+    match = _CLAUSE_DATE.search(folded, max(0, start - _CLAUSE_LOOKBEHIND), start)
+    if not match:
+        return None
+    day, month, year = match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
+    return iso_date(day, month, year)
 
 
 def _date_after(folded: str, pos: int) -> tuple[str | None, int]:
@@ -139,15 +212,25 @@ def extract_citations(text: str, doc: str = "") -> list[Citation]:
     found: list[Citation] = []
     list_issuer_from: int = 0  # first citation of the current list ("15/CT-TTg …, 16/CT-TTg …")
     for match in SYMBOL_RE.finditer(folded):
-        parts = symbol_parts(match, text)
-        if parts is None:
+        reading = read_symbol(match, text)
+        if reading is None:
             continue
-        type_name, number, symbol, canonical, issuer_code = parts
+        type_name, number, symbol, canonical, issuer_code = (
+            reading.type, reading.number, reading.symbol, reading.canonical, reading.issuer_code
+        )
+        if _FORM_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
+            continue  # "Mẫu số 01/ĐK-TCT", "Biểu số 02/BC-TK": a form's code, not an instrument
         type_word = _type_word_before(folded, match.start())
+        if reading.needs_type_word and not type_word:
+            continue  # "360/HĐTĐ" is a symbol in "Công văn số 360/HĐTĐ", not on its own
         if type_word:  # the written word wins: "Nghị quyết số 82/2019/QH14" is no "Luật"
-            type_name = TYPE_WORDS[re.sub(r"\s+", " ", type_word.group("type_word"))]
+            written = re.sub(r"\s+", " ", type_word.group("type_word"))
+            if written not in GENERIC_TYPE_WORDS or type_name == "Luật" or symbol.split("-")[0] not in TYPE_ABBREVIATIONS:
+                type_name = TYPE_WORDS[written]
         start = type_word.start() if type_word else match.start()
-        date, end = _date_after(folded, match.end())
+        date, end = _date_after(folded, reading.end)
+        if date is None:
+            date = _date_opening_the_clause(folded, start)
         issuer, end = _stated_issuer(folded, end)
         previous = found[-1] if found else None
         in_list = previous is not None and LIST_GLUE_RE.fullmatch(folded, previous.end, start) is not None

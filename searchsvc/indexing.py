@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import time
 import zlib
 from collections import deque
@@ -47,6 +46,7 @@ from .engines import DEFAULT_ENGINE, get_engine
 from .ingest import corpus_files, file_digest, is_supported, read_report, report_id_of
 from .loaders import LoadError
 from .processes import exit_with_parent
+from .progress import task as progress_task, track
 from .schema import SCHEMA_VERSION, catalogue_records, section_documents
 
 __all__ = [
@@ -527,7 +527,8 @@ def build_index(
                     (summary.updated if is_update else summary.added).append(name)
                     step("document")
                 step("commit")
-                writer.commit()
+                with progress_task("Ghi chỉ mục (gộp các phân đoạn)"):
+                    writer.commit()
                 committed = True
                 catalogue = _write_citations(generation / "citations.json", citations)
                 manifest = {
@@ -566,9 +567,5 @@ def _fill_counts(summary: IndexSummary, files: dict[str, dict]) -> None:
 
 
 def tty_progress(items, total):
-    """A progress bar on a terminal (tqdm), nothing when output is piped."""
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, unit="tệp", desc="Lập chỉ mục", file=sys.stderr)
+    """The files' progress (``searchsvc.progress``: a bar, log lines, or nothing when it is off)."""
+    return track(items, total, "Lập chỉ mục")

@@ -98,6 +98,7 @@ class Report:
     encoding: str | None = None
     unaccented: bool = False
     warnings: list[str] = field(default_factory=list)
+    doc_type: str | None = None  # the genre of the document itself: "Báo cáo", "Quyết định", "Công văn", …
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -112,6 +113,7 @@ class Report:
             "report_date": self.report_date,
             "doc_number": self.doc_number,
             "issuer": self.issuer,
+            "doc_type": self.doc_type,
             "source": self.source,
             "format": self.format,
             "encoding": self.encoding,
@@ -127,7 +129,9 @@ class Report:
 
 # --- search ------------------------------------------------------------------------------------------
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("province", "year", "period", "type", "issuer", "instrument", "section")
+GROUPS = ("section", "report")  # hits: one per matching section, or one row per report
+SCOPES = ("report", "section")  # citation filters select reports that cite, or only the citing sections
+FACETS = ("province", "year", "period", "doctype", "type", "issuer", "instrument", "section")
 
 
 @dataclass
@@ -139,6 +143,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    group: str = "section"
+    scope: str = "report"
 
 
 @dataclass
@@ -166,6 +172,7 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark>
     score: float
     instruments: list[dict]  # {"key", "canonical", "type", "year", "title"}
+    cites: bool = False  # the section cites what a citation filter asks for (report scope)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -183,10 +190,14 @@ class Results:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     warnings: list[str] = field(default_factory=list)
+    group: str = "section"
+    reports: list = field(default_factory=list)  # ``grouping.ReportRow`` of the page (group "report")
+    total_rows: int = 0  # group "report": rows (reports of the same content fold into one row)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        shown = self.total_rows if self.group == "report" else self.total
+        return max(1, -(-shown // self.per_page))
 
     def to_dict(self) -> dict:
         return {
@@ -200,4 +211,6 @@ class Results:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
+            "group": self.group,
+            **({"reports": [r.to_dict() for r in self.reports], "total_rows": self.total_rows} if self.group == "report" else {}),
         }

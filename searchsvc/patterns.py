@@ -30,9 +30,24 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
     "TTr": "Tờ trình",
     "QC": "Quy chế",
     "QyĐ": "Quy định",
+    "QĐi": "Quy định",  # Party regulations: 08-QĐi/TW
     "TTLT": "Thông tư liên tịch",
     "NQLT": "Nghị quyết liên tịch",
     "PL": "Pháp lệnh",
+    "PA": "Phương án",
+    "CV": "Công văn",
+    "GM": "Giấy mời",
+    "BB": "Biên bản",
+    "ĐĐN": "Đơn đề nghị",
+    # joint ("liên ngành", "liên tịch") and cooperation ("phối hợp") forms: 12/KHLN-SYT-SGDĐT
+    "KHLN": "Kế hoạch",
+    "KHPH": "Kế hoạch",
+    "CTrLN": "Chương trình",
+    "CTrPH": "Chương trình",
+    "HDLN": "Hướng dẫn",
+    "HDPH": "Hướng dẫn",
+    "QCPH": "Quy chế",
+    "BCĐX": "Báo cáo",  # báo cáo đề xuất
 }
 
 # Written type words (folded form -> canonical type). Longest first when joined into a regex.
@@ -45,9 +60,19 @@ TYPE_WORDS: dict[str, str] = {
     "van ban": "Công văn",
     "nghi quyet lien tich": "Nghị quyết liên tịch",
     "thong tu lien tich": "Thông tư liên tịch",
+    "ket luan kiem tra": "Kết luận",
+    "ket luan thanh tra": "Kết luận",
+    "bao cao de xuat": "Báo cáo",
+    "phuong an nghiep vu": "Phương án",
+    "don de nghi hop nhat": "Đơn đề nghị",
+    **{f"{fold(kind)} {form}": kind for kind in ("Kế hoạch", "Chương trình", "Hướng dẫn", "Quy chế")
+       for form in ("lien nganh", "phoi hop", "lien tich")},
     # abbreviations used as type words in running text ("NQ số 84/NQ-CP", "NQ 84")
     **{fold(abbr): name for abbr, name in TYPE_ABBREVIATIONS.items() if len(abbr) > 1},
 }
+# A written word that names no type of its own: "văn bản số 279/BC-BTP" is a Báo cáo; the symbol's
+# type abbreviation says what it is, and without one it is an official letter.
+GENERIC_TYPE_WORDS = frozenset({"van ban"})
 
 # Issuer code in a symbol -> the body it implies.
 ISSUER_CODES: dict[str, str] = {
@@ -65,6 +90,7 @@ ISSUER_CODES: dict[str, str] = {
     "BYT": "Bộ Y tế",
     "BKHĐT": "Bộ Kế hoạch và Đầu tư",
     "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường",
     "BTNMT": "Bộ Tài nguyên và Môi trường",
     "BGDĐT": "Bộ Giáo dục và Đào tạo",
     "BCA": "Bộ Công an",
@@ -79,7 +105,32 @@ ISSUER_CODES: dict[str, str] = {
     "BKHCN": "Bộ Khoa học và Công nghệ",
     "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
     "BNG": "Bộ Ngoại giao",
+    "BDTTG": "Bộ Dân tộc và Tôn giáo",
+    "KTNN": "Kiểm toán Nhà nước",
+    "BTCTW": "Ban Tổ chức Trung ương",
+    "UBKTTW": "Ủy ban Kiểm tra Trung ương",
+    # departments and agencies of a province (DOMAIN.md: 6806/STC-GCS, 114/KH-CAT-PC04)
+    "SNV": "Sở Nội vụ",
+    "STC": "Sở Tài chính",
+    "STP": "Sở Tư pháp",
+    "SYT": "Sở Y tế",
+    "SKHCN": "Sở Khoa học và Công nghệ",
+    "SGDĐT": "Sở Giáo dục và Đào tạo",
+    "SNNMT": "Sở Nông nghiệp và Môi trường",
+    "SNNPTNT": "Sở Nông nghiệp và Phát triển nông thôn",
+    "STNMT": "Sở Tài nguyên và Môi trường",
+    "SKHĐT": "Sở Kế hoạch và Đầu tư",
+    "SVHTTDL": "Sở Văn hóa, Thể thao và Du lịch",
+    "STTTT": "Sở Thông tin và Truyền thông",
+    "SXD": "Sở Xây dựng",
+    "SCT": "Sở Công Thương",
+    "SGTVT": "Sở Giao thông vận tải",
+    "SLĐTBXH": "Sở Lao động - Thương binh và Xã hội",
+    "SDTTG": "Sở Dân tộc và Tôn giáo",
+    "CAT": "Công an tỉnh",
 }
+# Issuer codes of Party bodies, written after the slash of "36-NQ/TW": TW, TU, BTCTW, UBKTTW, HU, ĐU …
+PARTY_ISSUER = re.compile(r"(?:\w*(?:tw|tu)|hu|du|qu)\d{0,2}")
 
 # Issuer names as written after "của" (folded) -> canonical name. Abbreviated forms included.
 ISSUER_NAMES: dict[str, str] = {
@@ -104,6 +155,10 @@ ISSUER_NAMES: dict[str, str] = {
     "ubtvqh": "Ủy ban Thường vụ Quốc hội",
     "vpcp": "Văn phòng Chính phủ",
     "ngan hang nha nuoc viet nam": "Ngân hàng Nhà nước",
+    "ban to chuc trung uong": "Ban Tổ chức Trung ương",
+    "ban chap hanh trung uong dang": "Ban Chấp hành Trung ương",
+    "cong an tinh": "Công an tỉnh",
+    "bo cong an": "Bộ Công an",
 }
 
 # Codes whose canonical spelling is not plain upper case, keyed by their folded form.
@@ -132,30 +187,31 @@ def alternation(words) -> str:
 
 # --- the reference, piece by piece ------------------------------------------------------------------
 LETTER = r"[^\W\d_]"
-# A symbol part: letters, optionally followed by digits ("QH14", "UBTVQH15", "NĐ").
-CODE = rf"{LETTER}{{1,10}}\d{{0,2}}"
-NUMBER = r"\d{1,5}"
+# A symbol part: a letter, then letters, digits and "&" ("NĐ", "QH14", "GD&ĐT", "PC04", "KTVB&QLXLVPHC").
+CODE = r"[^\W\d_](?:[^\W_]|&){0,15}"
+# A number, also with a decimal part ("66.7/2025/NQ-CP").
+NUMBER = r"\d{1,5}(?:\.\d{1,2})?"
 YEAR = r"(?:19|20)\d\d"
-# Optional horizontal space around a separator ("165 /BC-UBND") — never a line break.
-SEP_SLASH = r"[ \t]?/[ \t]?"
+# After the number: "/" with optional spaces ("165 /BC-UBND"), or the Party "-" ("36-NQ/TW",
+# "31- HD/BTCTW"); a line break may follow either when a PDF wrapped the reference there.
+NUMBER_SEP = rf"[ \t]*(?:/|-(?=[ \t]*\n?[ \t]*{CODE}/))[ \t]*(?:\n[ \t]*)?"
+# Between two parts of a symbol: "-" (a line break or spaces may follow it: "6138/UBND-" ⏎ "KGVX",
+# "40/KH- STTTT"; never spaces before it), "." inside a unit's code ("325/KL-STP.ĐKT"), "/" of Party
+# symbols ("NQ/TW", also typed "19/NQ/TW").
+CODE_JOIN = r"(?:-(?:[ \t]*\n)?[ \t]*|[./])"
 
+# The symbol is read in two steps: this pattern finds the longest candidate on folded text, then
+# ``citations.read_symbol`` checks each part in the source (a part must be a known code or written
+# as one, in capitals: "UBND-" ⏎ "ngày" ends at "UBND") and decides the kind of instrument.
 SYMBOL = rf"""
 (?<![\w/.,])(?P<number>{NUMBER})
-(?:
-    # Party documents: 36-NQ/TW, 764-QĐ/TU
-    -(?P<party_type>{CODE})/(?P<party_issuer>{CODE}(?:-{CODE})?)
-  | {SEP_SLASH}
-    (?:(?P<year>{YEAR})/)?
-    (?:
-        # Laws: 82/2019/QH14
-        (?P<law_issuer>(?:qh|ubtvqh)\d{{2}})
-        # State documents: 84/NQ-CP, 15/2021/NĐ-CP, 244/2020/NQ-HĐND; and official letters
-        # (Công văn), whose first part is the issuer, not a type: 1567/UBND-NC
-      | (?P<type>{CODE})-(?P<issuer>{CODE}(?:-{CODE})?)
-    )
-)
-(?![\w/])
+(?P<sep>{NUMBER_SEP})
+(?:(?P<year>{YEAR})[ \t]*/[ \t]*)?
+(?P<codes>{CODE}(?:{CODE_JOIN}{CODE}){{0,6}}(?:\({CODE}\))?)
+(?![\w&])
 """
+# One part of a matched symbol and the separator before it (source text).
+SYMBOL_PART = re.compile(rf"(?P<join>{CODE_JOIN}|\()?(?P<code>{CODE})\)?")
 SYMBOL_RE = re.compile(SYMBOL, re.VERBOSE)
 
 TYPE_WORD_RE = re.compile(rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)})(?!\w)")
@@ -176,7 +232,9 @@ TYPE_BEFORE_RE = re.compile(rf"(?<!\w)(?P<type_word>{alternation(TYPE_WORDS)}){T
 LIST_GLUE_RE = re.compile(rf"(?:{MARKER})?(?:{GAP}[,;]{GAP}|{GAP}\s(?:va|hoac)\s{GAP})")
 
 DATE = rf"""
-[ \t]*(?:{MARKER})?[ \t]*,?[ \t]*(?:\n[ \t]*)?
+[ \t]*(?:{MARKER})?
+(?:[ \t]+(?:{CODE}[ \t]+)?\d{{1,4}}(?=[ \t]*,?[ \t]*ngay))?  # a unit's number after the symbol: "192/KH-ĐKT 557 ngày"
+[ \t]*,?[ \t]*(?:\n[ \t]*)?
 ngay{LINE_BREAK}
 (?:
     (?P<d1>\d{{1,2}})[ \t]*(?P<s>[/.-])[ \t]*(?P<m1>\d{{1,2}})[ \t]*(?P=s)[ \t]*(?P<y1>{YEAR})
@@ -188,6 +246,7 @@ DATE_AFTER_RE = re.compile(DATE, re.VERBOSE)
 ISSUER_AFTER_RE = re.compile(
     rf"""[ \t]*(?:{MARKER})?[ \t]*,?[ \t]*
     cua[ \t]+(?:(?:hoi[ \t]+nghi|ky[ \t]+hop)[^,;.\n]{{0,40}}?[ \t])?
+    (?:(?:bo[ \t]+truong|giam[ \t]+doc|thu[ \t]+truong|chanh[ \t]+van[ \t]+phong)[ \t]+)?
     (?P<issuer_name>{alternation(ISSUER_NAMES)})(?!\w)""",
     re.VERBOSE,
 )

@@ -14,65 +14,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .abbreviations import expand_abbreviations, near_words
 from .citations import symbol_parts
 from .normalize import TOKEN_RE, fold_aligned, nfc
+from .querytree import Alternatives, And, Filter, Instrument, Match, Not, Or, Phrase, Word, Words, leaves as _leaves
 from .patterns import NUMBER, SYMBOL_RE, TYPE_WORDS, alternation
 
 __all__ = [
-    "QueryError", "ParsedQuery", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not",
-    "parse_query", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
+    "QueryError", "ParsedQuery", "Match", "Word", "Phrase", "Instrument", "Filter", "And", "Or", "Not", "Alternatives", "Words",
+    "parse_query", "near_words", "expand_abbreviations", "find_instruments", "year_bounds", "instrument_value", "check_filter", "FILTER_FIELDS", "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_DEPTH",
 ]
 
 MAX_QUERY_LENGTH = 1000  # characters
 MAX_CLAUSES = 64  # words, phrases, instruments and filters in one query
 MAX_DEPTH = 16  # nested parentheses
-FILTER_FIELDS = ("province", "year", "period", "type", "instrument", "issuer", "report", "section")
+FILTER_FIELDS = ("province", "year", "period", "doctype", "type", "instrument", "issuer", "report", "section")
 
 
 class QueryError(ValueError):
     """A query that cannot be run at all (too long, too complex, an impossible filter)."""
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str  # NFC, as typed (case kept)
-
-
-@dataclass(frozen=True)
-class Phrase:
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Instrument:
-    """An instrument reference in the query: a canonical key, or a type and a bare number."""
-
-    canonical: str | None  # "84/NQ-CP"
-    type: str | None = None  # "Nghị quyết"
-    number: str | None = None  # "84" for "Nghị quyết số 84"
-    year: int | None = None
-    surface: str = ""
-
-
-@dataclass(frozen=True)
-class Filter:
-    field: str  # one of FILTER_FIELDS
-    value: str  # "Bắc Giang", "2020", "2020..2022"
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple
-
-
-@dataclass(frozen=True)
-class Not:
-    item: object
 
 
 @dataclass
@@ -81,20 +41,20 @@ class ParsedQuery:
     tree: object | None  # None: no query text (filters or browsing only)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def search_tree(self):
+        """The tree as searched: with the abbreviations' alternatives (``expand_abbreviations``)."""
+        return expand_abbreviations(self.tree)
+
     def leaves(self, kinds=(Word, Phrase, Instrument), negated: bool = False):
-        """The positive (not negated) leaves of the tree, in order: what snippets should mark."""
+        """The positive (not negated) leaves of the tree as typed, in order."""
         yield from _leaves(self.tree, kinds, negated)
 
-
-def _leaves(node, kinds, negated):
-    if isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from _leaves(item, kinds, negated)
-    elif isinstance(node, Not):
-        if negated:
-            yield from _leaves(node.item, kinds, negated)
-    elif node is not None and isinstance(node, kinds):
-        yield node
+    def matches(self) -> list[Match]:
+        """What the positive words, phrases and codes of the searched tree match (abbreviations'
+        alternatives included): what snippets mark."""
+        found = (leaf.match for leaf in _leaves(self.search_tree, (Word, Phrase, Instrument), False))
+        return list(dict.fromkeys(m for m in found if m is not None))
 
 
 # --- lexing ---------------------------------------------------------------------------------------
@@ -108,7 +68,7 @@ _TOKEN = re.compile(
     r"""
     (?P<lparen>\()
   | (?P<rparen>\))
-  | (?P<field>(?:province|year|period|type|instrument|issuer|report|section)):(?P<fvalue>"[^"]*"|[^\s()"]+)
+  | (?P<field>(?:province|year|period|doctype|type|instrument|issuer|report|section)):(?P<fvalue>"[^"]*"|[^\s()"]+)
   | (?P<phrase>"[^"]*")
   | (?P<quote>")
   | (?P<word>-?[^\s()"]+)
@@ -147,9 +107,13 @@ def find_instruments(text: str) -> list[tuple[int, int, Instrument]]:
     return sorted(found, key=lambda f: f[0])
 
 
+_PROTECTED = re.compile(r'(?:province|year|period|type|instrument|issuer|report|section):(?:"[^"]*"|[^\s()"]+)|"[^"]*"', re.IGNORECASE)
+
+
 def _lex(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    instruments = find_instruments(text)
+    protected = [m.span() for m in _PROTECTED.finditer(text)]  # a filter value, a quoted phrase: whole
+    instruments = [f for f in find_instruments(text) if not any(s < f[1] and f[0] < e for s, e in protected)]
     position = 0
     for start, end, instrument in [*instruments, (len(text), len(text), None)]:
         for match in _TOKEN.finditer(text[position:start]):
@@ -252,6 +216,10 @@ class _Parser:
             name, value = tok.value
             return Filter(name, nfc(value))
         if tok.kind == "phrase":
+            inner = tok.value.strip()
+            quoted = find_instruments(inner)  # "84/NQ-CP" in quotes is the instrument
+            if len(quoted) == 1 and quoted[0][0] == 0 and quoted[0][1] == len(inner):
+                return quoted[0][2]
             words = tuple(_words(tok.value))
             if not words:
                 raise _SyntaxProblem("cụm từ rỗng")
@@ -309,9 +277,9 @@ def parse_query(text: str | None) -> ParsedQuery:
 
     >>> parse_query('Nghị quyết 84/NQ-CP').tree
     Instrument(canonical='84/NQ-CP', type='Nghị quyết', number=None, year=None, surface='Nghị quyết 84/NQ-CP')
-    >>> q = parse_query('"đầu tư công')
+    >>> q = parse_query('"giải ngân vốn')
     >>> q.tree, len(q.warnings)
-    (And(items=(Word(text='đầu'), Word(text='tư'), Word(text='công'))), 1)
+    (And(items=(Word(text='giải'), Word(text='ngân'), Word(text='vốn'))), 1)
     """
     text = nfc(text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:

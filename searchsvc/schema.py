@@ -23,7 +23,7 @@ NOTE_LINES = re.compile(r"(?m)^[ \t]*(?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\
 
 __all__ = ["SCHEMA_VERSION", "EXACT_BOOST", "PROXIMITY_BOOST", "build_schema", "word_terms", "section_documents", "catalogue_records", "filter_clause", "instrument_term", "instrument_terms", "MULTI_SEP", "FACET_COLUMNS"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 EXACT_BOOST = 10.0  # an accent-exact match outranks any folded-only one (DOMAIN.md "bán" vs "bàn")
 PROXIMITY_BOOST = 6.0  # words of the query standing together ("đầu tư công")
 MULTI_SEP = "\x1f"  # joins the values of a multi-valued facet column
@@ -34,6 +34,7 @@ FACET_COLUMNS = {
     "province": "c_province",
     "year": "c_year",
     "period": "c_period",
+    "doctype": "c_doctype",  # the genre of the report itself: Báo cáo, Kế hoạch, Quyết định, …
     "type": "c_types",
     "issuer": "c_issuers",
     "instrument": "c_instruments",
@@ -75,6 +76,7 @@ def build_schema() -> Schema:
         f_issuer=KEYWORD(commas=True),
         f_province=ID,
         f_period=ID,
+        f_doctype=ID,
         f_top=ID,
         year=NUMERIC(stored=True, sortable=True),
         sort_date=ID(sortable=True),
@@ -82,6 +84,7 @@ def build_schema() -> Schema:
         c_province=ID(sortable=True),
         c_year=ID(sortable=True),
         c_period=ID(sortable=True),
+        c_doctype=ID(sortable=True),
         c_types=ID(sortable=True),
         c_issuers=ID(sortable=True),
         c_instruments=ID(sortable=True),
@@ -246,12 +249,14 @@ def section_documents(report: Report) -> list[dict]:
                 "f_issuer": ",".join(fold(i).replace(" ", "_") for i in issuers),
                 "f_province": fold(report.province or ""),
                 "f_period": fold(report.period or ""),
+                "f_doctype": fold(report.doc_type or ""),
                 "f_top": fold(top),
                 "year": report.year or 0,
                 "sort_date": sort_date,
                 "c_province": report.province or "",
                 "c_year": str(report.year or ""),
                 "c_period": report.period or "",
+                "c_doctype": report.doc_type or "",
                 "c_types": MULTI_SEP.join(types),
                 "c_issuers": MULTI_SEP.join(issuers),
                 "c_instruments": MULTI_SEP.join(keys),

@@ -1,35 +1,57 @@
 """search(index, request) -> Results: the one search behind the CLI, the HTML page and the API.
 
-Hits are sections; facets count distinct reports. Facets are disjunctive: the counts of a facet
-come from the query with every *other* facet's filter applied, so a selected value keeps the
-counts of its siblings.
+Hits are sections; with ``group="report"`` they come as one row per report (``grouping``): its
+best sections, in the order of each report's best section. Facets count distinct reports. Facets
+are disjunctive: the counts of a facet come from the query with every *other* facet's filter
+applied, so a selected value keeps the counts of its siblings.
+
+Filters on what a document cites (instrument, type, issuer) select *reports* by default
+(``scope="report"``): the reports that cite it, searched anywhere in them; ``scope="section"``
+keeps only the sections that cite it.
+
+When the reports holding every word are fewer than ``HANDFUL``, the reports holding most of the
+words follow them, ranked below, each with the words it lacks (``ReportRow.missing``).
 """
 from __future__ import annotations
 
 import json
 import re
 import time
+from collections import Counter
 from dataclasses import replace
 
-from .engine import SearchIndex
-from .models import FACETS, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
-from .normalize import fold, has_diacritics
-from .query import Instrument, Phrase, QueryError, Word, check_filter, parse_query
-from .snippets import snippet
+import numpy as np
 
-__all__ = ["search", "validate", "highlight_terms", "QueryError", "MAX_PER_PAGE", "MAX_PAGE", "FACET_SIZE"]
+from .engine import SearchIndex
+from .analysis import split_compound
+from .grouping import ReportRow, group_reports
+from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
+from .normalize import fold
+from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
+from .snippets import snippet
+from .suggest import suggest
+
+__all__ = ["search", "validate", "QueryError", "MAX_PER_PAGE", "MAX_PAGE", "FACET_SIZE", "HANDFUL"]
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 FACET_SIZE = 12  # values shown per facet (selected ones always shown)
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
-_EMPHASIS = re.compile(r"\*+")  # markdown bold/italic markers some reports carry ("**BÁO CÁO")
+HANDFUL = 5  # fewer reports with every word than this: reports with most of the words follow
+CITATION_FACETS = ("instrument", "type", "issuer")  # filters on what a section cites
+ROW_FRAGMENTS = (2, 1)  # snippet pieces of a report's best section, and of its next ones
+MAX_SCOPED_REPORTS = 2000
+MAX_GROUPED = 4096  # best sections grouped into rows by report, at most (bounds a search's cost)  # reports a citation filter may select (more: sections that cite it)
 
 
 def validate(request: SearchRequest) -> SearchRequest:
     """Check a request's parameters; QueryError says which one is wrong and why."""
     if request.sort not in SORTS:
         raise QueryError(f"Cách sắp xếp không hợp lệ: “{request.sort}” (chọn một trong: {', '.join(SORTS)}).")
+    if request.group not in GROUPS:
+        raise QueryError(f"Cách nhóm kết quả không hợp lệ: “{request.group}” (chọn một trong: {', '.join(GROUPS)}).")
+    if request.scope not in SCOPES:
+        raise QueryError(f"Phạm vi lọc không hợp lệ: “{request.scope}” (chọn một trong: {', '.join(SCOPES)}).")
     if not 1 <= request.page <= MAX_PAGE:
         raise QueryError(f"Số trang phải từ 1 đến {MAX_PAGE}.")
     if not 1 <= request.per_page <= MAX_PER_PAGE:
@@ -49,17 +71,16 @@ def _facet_label(facet: str, value: str) -> str:
     return value
 
 
-def highlight_terms(parsed) -> tuple[set[str], list[tuple[str, ...]]]:
-    terms: set[str] = set()
-    phrases: list[tuple[str, ...]] = []
-    for leaf in parsed.leaves((Word, Phrase, Instrument)):
-        if isinstance(leaf, Word):
-            terms.add(fold(leaf.text))
-        elif isinstance(leaf, Phrase):
-            phrases.append(tuple(fold(w) for w in leaf.words))
-        elif leaf.canonical:
-            terms.add(fold(leaf.canonical))
-    return terms, phrases
+def _scoped(engine, tree, filters: dict[str, list[str]], scope: str) -> tuple[object, dict[str, list[str]]]:
+    """Citation filters in report scope: the query is searched in the reports that cite."""
+    cited = {f: v for f, v in filters.items() if f in CITATION_FACETS}
+    if scope == "section" or not cited:
+        return tree, filters
+    reports = sorted({engine.report_of(d) for d in engine.matching_docs(engine.compile(None, cited))})
+    if len(reports) > MAX_SCOPED_REPORTS:
+        return tree, filters
+    rest = {f: v for f, v in filters.items() if f not in CITATION_FACETS}
+    return tree, rest | {"report": reports or ["\x00"]}  # no report cites it: nothing matches
 
 
 def search(index: SearchIndex, request: SearchRequest) -> Results:
@@ -76,47 +97,31 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
         filters["instrument"] = _with_undated(filters["instrument"], aliases)
-    compiled = engine.compile(parsed.tree, filters)
-    offset = (request.page - 1) * request.per_page
-    page, total = engine.page(compiled, request.sort, offset, request.per_page)
+    tree, engine_filters = _scoped(engine, parsed.search_tree, filters, request.scope)
+    compiled = engine.compile(tree, engine_filters)
     matched = engine.matching_docs(compiled)
     total_reports = engine.count_reports(matched)
-
-    facets: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
-        docs = engine.matching_docs(compiled, excluding=facet) if facet in filters else matched
-        selected = set(request.filters.get(facet, []))
-        shown = _shown(engine, facet, docs, aliases if facet == "instrument" else None, selected)
-        values = [FacetValue(v, _facet_label(facet, v), c, v in selected) for v, c in shown if v]
-        listed = {v for v, _ in shown}  # every value with a count that is shown
-        values += [FacetValue(v, _facet_label(facet, v), 0, True) for v in selected if v not in listed]
-        facets[facet] = values
-
-    terms, phrases = highlight_terms(parsed)
-    hits = []
-    for docnum, score, stored in page:
-        citations = json.loads(stored.get("citations") or "[]")
-        seen = {}
-        for c in citations:
-            key = aliases.get(c["key"], c["key"])
-            seen.setdefault(key, {k: c[k] for k in ("canonical", "type", "date", "title")} | {"key": key, "year": canonical_from_key(key)[1]})
-        hits.append(
-            Hit(
-                report_id=stored["report_id"],
-                section_id=stored["section_id"],
-                title=stored["title"],
-                province=stored.get("province"),
-                year=stored.get("year") or None,
-                period=stored.get("period"),
-                report_date=stored.get("report_date"),
-                path=json.loads(stored["path"]),
-                heading=stored["heading"],
-                snippet=snippet(_EMPHASIS.sub("", stored["body"]), terms, phrases),
-                score=round(float(score), 4),
-                instruments=list(seen.values()),
-            )
-        )
-    suggestion = _suggest(engine, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
+    facets = _facets(engine, compiled, tree, filters, request, matched, aliases)
+    cited = {f: v for f, v in filters.items() if f in CITATION_FACETS}
+    citing = engine.compile(None, cited) if engine_filters is not filters else None
+    matches = parsed.matches()
+    offset = (request.page - 1) * request.per_page
+    if request.group == "report":
+        rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched)
+        total_reports += own
+        wanted = request.page * request.per_page + 1
+        row_count = len(rows) if len(rows) < wanted else max(len(rows), total_reports)  # exact once all are grouped
+        rows = rows[offset : offset + request.per_page]
+        citing_docs = set(engine.matching_docs(citing)) if citing is not None and rows else set()
+        for row in rows:
+            row.sections = [_hit(doc, score, stored, matches, aliases, doc in citing_docs, ROW_FRAGMENTS[i > 0])
+                            for i, (doc, score, stored) in enumerate(row.ranked)]
+        hits = [h for row in rows for h in row.sections]
+    else:
+        page, total = engine.page(compiled, request.sort, offset, request.per_page)
+        rows, row_count = [], 0
+        hits = [_hit(doc, score, stored, matches, aliases, False) for doc, score, stored in page]
+    suggestion = suggest(engine, generation.cache, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
     return Results(
         query=request.q,
         total=total,
@@ -128,7 +133,142 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         facets=facets,
         suggestion=suggestion,
         warnings=warnings,
+        group=request.group,
+        reports=rows,
+        total_rows=row_count,
     )
+
+
+def _facets(engine, compiled, tree, filters, request, matched, aliases) -> dict[str, list[FacetValue]]:
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        if facet not in filters:
+            docs = matched
+        elif facet in compiled["filters"]:
+            docs = engine.matching_docs(compiled, excluding=facet)
+        else:  # a citation filter in report scope: the same search without it
+            others = {f: v for f, v in filters.items() if f != facet}
+            docs = engine.matching_docs(engine.compile(*_scoped(engine, tree, others, request.scope)))
+        selected = set(request.filters.get(facet, []))
+        shown = _shown(engine, facet, docs, aliases if facet == "instrument" else None, selected)
+        values = [FacetValue(v, _facet_label(facet, v), c, v in selected) for v, c in shown if v]
+        listed = {v for v, _ in shown}  # every value with a count that is shown
+        values += [FacetValue(v, _facet_label(facet, v), 0, True) for v in selected if v not in listed]
+        facets[facet] = values
+    return facets
+
+
+def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) -> Hit:
+    citations = json.loads(stored.get("citations") or "[]")
+    seen = {}
+    for c in citations:
+        key = aliases.get(c["key"], c["key"])
+        seen.setdefault(key, {k: c[k] for k in ("canonical", "type", "date", "title")} | {"key": key, "year": canonical_from_key(key)[1]})
+    return Hit(
+        report_id=stored["report_id"],
+        section_id=stored["section_id"],
+        title=stored["title"],
+        province=stored.get("province"),
+        year=stored.get("year") or None,
+        period=stored.get("period"),
+        report_date=stored.get("report_date"),
+        path=json.loads(stored["path"]),
+        heading=stored["heading"],
+        snippet=snippet(stored["body"], matches, fragments=fragments),
+        score=round(float(score), 4),
+        instruments=list(seen.values()),
+        cites=cites,
+    )
+
+
+def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[ReportRow]:
+    """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
+    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections."""
+    fetch = max(64, 4 * wanted_rows)
+    while True:
+        page, _ = engine.page(compiled, sort, 0, min(fetch, max(total, 1), MAX_GROUPED))
+        rows = group_reports(page)
+        if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
+            return rows
+        fetch *= 4
+
+
+def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int, int]:
+    """Every row up to the end of the page asked for, the number of sections that match, and
+    the number of documents whose own number the query is that it did not find otherwise."""
+    total = len(matched)
+    wanted = request.page * request.per_page + 1
+    rows = _ranked(engine, compiled, request.sort, wanted, total) if total else []
+    own = _own_rows(engine, filters, parsed.tree)
+    if own:
+        ids = {r.report_id for r in own}
+        rows = own + [r for r in rows if r.report_id not in ids]
+    if total_reports < HANDFUL and request.sort == "relevance":
+        rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
+    counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
+    for row in rows:
+        row.matched = counts.get(row.report_id, 0 if row.missing else len(row.ranked))
+    return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
+
+
+def _own_rows(engine, filters, tree) -> list[ReportRow]:
+    """The documents a code query names by their own number (a header "Số: 165/BC-UBND", an
+    annex caption "Kèm theo Báo cáo số 165 /BC-UBND"): text, not a citation. Found as the
+    code's parts in a row, kept where "số" stands before them."""
+    if not (isinstance(tree, Instrument) and tree.canonical):
+        return []
+    parts = split_compound(tree.canonical)
+    code = r"\s*[/-]\s*".join(re.escape(fold(p)) for p in parts)
+    header = re.compile(rf"(?<!\w)so\s*:?\s*{code}(?![\w/-])")
+    page, _ = engine.page(engine.compile(Phrase(tuple(parts)), filters), "relevance", 0, 100)
+    rows = group_reports([hit for hit in page if header.search(fold(hit[2]["body"]))])
+    for row in rows:
+        row.own_number = True
+    return rows
+
+
+def _required(tree) -> tuple[list, list]:
+    """(words and phrases a partial match may lack, what it must still match: filters, codes,
+    negations) of a query whose items all must match."""
+    if not isinstance(tree, And):
+        return [], []
+    words = [i for i in tree.items if isinstance(i, (Word, Phrase, Alternatives))]
+    return words, [i for i in tree.items if not isinstance(i, (Word, Phrase, Alternatives))]
+
+
+def _label(item) -> str:
+    if isinstance(item, Word):
+        return item.text
+    if isinstance(item, Phrase):
+        return " ".join(item.words)
+    if isinstance(item, (Alternatives, And)):
+        return _label(item.items[0]) if isinstance(item, Alternatives) else " ".join(_label(i) for i in item.items)
+    return getattr(item, "surface", "") or str(item)
+
+
+def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[ReportRow]:
+    """Reports whose sections hold two in three of the query's words (not all), ranked below
+    the full matches: most words first, then by score; each with the words it lacks."""
+    items, fixed = _required(tree)
+    if len(items) < 3 or wanted <= 0:
+        return []
+    each = [engine.matching_docs(engine.compile(And((i, *fixed)), filters)) for i in items]
+    arrays = [np.asarray(d.array, dtype=np.int64) for d in each]
+    docs, counts = np.unique(np.concatenate(arrays), return_counts=True) if arrays else (np.zeros(0), np.zeros(0))
+    need = -(-2 * len(items) // 3)  # most of the words: two in three
+    candidates = {int(d): int(c) for d, c in zip(docs, counts) if need <= c < len(items)}
+    if not candidates:
+        return []
+    found = [set(a.tolist()) for a in arrays]
+    anyof = engine.compile(And((Alternatives(tuple(items)), *fixed)), filters)
+    page, _ = engine.page(anyof, "relevance", 0, min(len(candidates) * 4 + 64, 2000))
+    page = [p for p in page if p[0] in candidates and p[2]["report_id"] not in shown]
+    page.sort(key=lambda p: -candidates[p[0]])  # stable: by score within the same number of words
+    rows = group_reports(page)[:wanted]
+    for row in rows:
+        best = row.ranked[0][0]
+        row.missing = [_label(i) for i, docs in zip(items, found) if best not in docs]
+    return rows
 
 
 def _shown(engine, facet: str, docs, aliases: dict[str, str] | None, selected: set[str]) -> list[tuple[str, int]]:
@@ -145,23 +285,3 @@ def _with_undated(values: list[str], aliases: dict[str, str]) -> list[str]:
     """A dated instrument filter also takes the mentions whose year only the catalogue knows."""
     undated = [f"{alias}.0" for alias, target in aliases.items() if target in values]
     return list(values) + undated
-
-
-def _suggest(engine, parsed, text: str) -> str | None:
-    """ "Did you mean": misspelled syllables corrected, missing accents restored."""
-    vocabulary = engine.vocabulary()
-    replacements: dict[str, str] = {}
-    for leaf in parsed.leaves((Word, Phrase)):
-        for word in leaf.words if isinstance(leaf, Phrase) else (leaf.text,):
-            folded = fold(word)
-            if folded not in vocabulary:
-                corrected = engine.correct(folded)
-                if corrected and corrected in vocabulary:
-                    replacements[word] = vocabulary[corrected]
-            elif not has_diacritics(word) and fold(vocabulary[folded]) == folded and vocabulary[folded] != word.lower():
-                replacements[word] = vocabulary[folded]
-    if not replacements:
-        return None
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(replacements, key=len, reverse=True)) + r")(?!\w)")
-    suggestion = pattern.sub(lambda m: replacements[m.group(1)], text)
-    return suggestion if suggestion != text else None

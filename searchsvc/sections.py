@@ -14,7 +14,7 @@ from typing import Mapping
 from .citations import LineIndex, extract_citations
 from .metadata import read_metadata
 from .models import Footnote, Report, Section
-from .normalize import clean_text, looks_unaccented
+from .normalize import clean_text, fold, looks_unaccented
 from .resolve import attach_titles, resolve_citations
 
 __all__ = ["parse_report", "match_heading", "heading_of", "HeadingMatch"]
@@ -22,8 +22,10 @@ __all__ = ["parse_report", "match_heading", "heading_of", "HeadingMatch"]
 
 @dataclass(frozen=True)
 class HeadingMatch:
-    rank: int  # style rank: 0 part/annex, 1 "A.", 2 "I.", 3 "1.", 4 "1.1", 5 "1.1.1", 6 "a)"
-    label: str  # "Phần thứ nhất", "A", "I", "2", "2.1", "a"
+    # style rank: 0 part/annex, 1 "A." and "Chương I", 2 "I.", 2.2 "Mục 1", 2.5 "Điều 1.",
+    # 3 "1." (also a Khoản inside an Điều), 4 "1.1", 5 "1.1.1", 6 "a)" (also an Điểm)
+    rank: float
+    label: str  # "Phần thứ nhất", "A", "I", "Điều 1", "2", "2.1", "a"
     rest: str  # the text after the label on the same line
 
 
@@ -31,6 +33,12 @@ _MARKUP = re.compile(r"^[\s*_]+|[\s*_]+$")
 _HEADING_PATTERNS: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"^(?P<label>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+[^\W\d]+|(?:Phần|PHẦN)\s+[IVX]+\b)\s*[:.\-–]?\s*(?P<rest>.*)$"), 0),
     (re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+))?)\s*[:.\-–]?\s*(?P<rest>.*)$"), 0),
+    # an attached regulation, charter or plan ("ban hành kèm theo Quyết định …"): its own part
+    (re.compile(r"^(?P<label>QUY CHẾ|QUY ĐỊNH|ĐIỀU LỆ|ĐỀ ÁN|PHƯƠNG ÁN|CHƯƠNG TRÌNH|KẾ HOẠCH|HƯỚNG DẪN)\s*(?P<rest>)$"), 0),
+    # legal structure of decisions, directives and attached regulations: Chương, Mục, Điều
+    (re.compile(r"^(?P<label>(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d{1,3}))\b\s*[:.\-–]?\s*(?P<rest>.*)$"), 1),
+    (re.compile(r"^(?P<label>(?:Mục|MỤC)\s+(?:\d{1,2}|[IVX]+))\s*[:.\-–]\s*(?P<rest>.*)$"), 2.2),
+    (re.compile(r"^(?P<label>(?:Điều|ĐIỀU)\s+\d{1,3})\s*[.:]\s*(?P<rest>.*)$"), 2.5),
     (re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\.\s+(?P<rest>\S.*)$"), 1),
     (re.compile(r"^(?P<label>[IVX]{1,6})\.\s*(?P<rest>[^\W\d_].*)$"), 2),
     (re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})(?!\d)\.?\s*(?P<rest>[^\W\d_\s].*)$"), None),
@@ -38,6 +46,7 @@ _HEADING_PATTERNS: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<rest>\S.*)$"), 6),
 ]
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
+_TABLE_ROW = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,6}|[a-zđ])[.)]?\t")
 
 
 def match_heading(line: str) -> HeadingMatch | None:
@@ -49,11 +58,15 @@ def match_heading(line: str) -> HeadingMatch | None:
     True
     """
     stripped = _MARKUP.sub("", line)
+    if _TABLE_ROW.match(stripped):
+        return None  # "1.1<TAB>Thực hiện kế hoạch…": a numbered row of a table, not a heading
     for pattern, rank in _HEADING_PATTERNS:
         match = pattern.match(stripped)
         if not match:
             continue
         label, rest = match.group("label"), _MARKUP.sub("", match.group("rest"))
+        if rank == 0 and label.isupper() and " " in label and not label.startswith(("PHẦN", "PHỤ")):
+            label = label.capitalize()  # "QUY CHẾ" -> "Quy chế"
         if rank == 2 and not _ROMAN.match(label):
             continue
         if rank is None:  # "2.1" -> 4, "2.1.1" -> 5
@@ -160,6 +173,14 @@ def _first_marker_outside(text: str, marker: str, note_lines: set[int | None], i
 
 
 # --- the section tree ----------------------------------------------------------------------------
+# Lines a Word heading style is often misapplied to (DOMAIN.md): list items, the genre line
+# ("QUYẾT ĐỊNH:"), the national motto, signature titles ("KT. CHỦ TỊCH").
+_NOT_A_HEADING = re.compile(
+    r"^(?:[-+•*]|(?:quyet dinh|chi thi|nghi quyet|ke hoach|bao cao|to trinh|thong bao)\s*:?\s*$|cong hoa xa hoi|doc lap"
+    r"|(?:kt|tm|tl|q)\.|(?:pho )?(?:chu tich|giam doc|truong ban)\s*$)"
+)
+
+
 def _split(lines: list[str], skip: set[int], heading_lines: Mapping[int, int]) -> list[tuple[int, HeadingMatch, str]]:
     """(0-based line, heading match, heading text) for every heading line."""
     found = []
@@ -167,7 +188,7 @@ def _split(lines: list[str], skip: set[int], heading_lines: Mapping[int, int]) -
         if index in skip or not line.strip():
             continue
         match = match_heading(line)
-        if match is None and (index + 1) in heading_lines:
+        if match is None and (index + 1) in heading_lines and not _NOT_A_HEADING.match(fold(_MARKUP.sub("", line))):
             level = heading_lines[index + 1]
             text = _MARKUP.sub("", line)
             match = HeadingMatch({0: 0, 1: 0, 2: 2, 3: 3}.get(level, 4), text[:40], text)
@@ -256,7 +277,7 @@ def parse_report(text: str, report_id: str, heading_lines: Mapping[int, int] | N
             owner.footnotes.append(note.footnote)
     for section in sections:  # inline "[2: …]" notes are footnotes, not body text
         section.text = _without_inline_notes(section.text)
-    citations = [c for c in extract_citations(text, report_id) if c.canonical != meta.doc_number]
+    citations = [c for c in extract_citations(text, report_id) if not _own_number(c, meta, text)]
     note_owner = {n.note_line + 1: n for n in notes if n.note_line is not None}
     for citation in citations:
         note = note_owner.get(citation.line)
@@ -278,4 +299,23 @@ def parse_report(text: str, report_id: str, heading_lines: Mapping[int, int] | N
         citations=citations,
         text=text,
         unaccented=looks_unaccented(text),
+        doc_type=meta.doc_type,
     )
+
+
+# "(Kèm theo Báo cáo số 165/BC-UBND ngày 01/7/2020)": an annex repeating the document's own number
+_ANNEX_LINE = re.compile(r"^\W*kem theo (?P<genre>[^\W\d]+(?: [^\W\d]+)?) so\b")
+
+
+def _own_number(citation, meta, text: str) -> bool:
+    """The document's own number ("Số: 254/TB-PCTT") and the annex lines that repeat it are no
+    citations; a mention of another document of the same genre in such a line is."""
+    if citation.canonical == meta.doc_number:
+        return True
+    if meta.own_span and meta.own_span[0] <= citation.start < meta.own_span[1]:
+        return True
+    line_start = text.rfind("\n", 0, citation.start) + 1
+    if citation.start - line_start > 60:
+        return False  # an annex line repeats the number right at its start (and folding stays linear)
+    annex = _ANNEX_LINE.match(fold(text[line_start : citation.end]))
+    return bool(annex and meta.doc_type and fold(meta.doc_type) == annex.group("genre"))

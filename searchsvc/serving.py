@@ -30,7 +30,7 @@ def serve(*, index_dir: str, corpus: str, host: str, port: int, workers: int) ->
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            from web import create_app
+            from .web import create_app
 
             return create_app({"INDEX_DIR": str(Path(index_dir).resolve()), "CORPUS_DIR": str(Path(corpus).resolve())})
 

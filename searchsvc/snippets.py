@@ -1,27 +1,35 @@
-"""Highlighted snippets on the original accented text, whatever field the match was on.
+"""Highlighted snippets on the original accented text: what is marked is what matched.
 
-A token of the text is marked when its folded form is a folded query word (or a part of a
-queried instrument code); the HTML keeps the text's own diacritics and escapes everything else.
+The query says what each of its words and phrases matches (``query.Match``): typed with
+diacritics, that spelling (one tone placement: "hoà" = "hòa"), and only where the text does not
+have it, the folded form the engine also counted; typed without, every accent variant. An
+instrument code is marked whole, never in parts, and no part of a code ("TU" of "04-NQ/TU") is
+marked for a word. ``settle`` makes that choice for one text (a section, or a whole report page).
 
-Folding every token of every hit would cost more than the search itself (a page of ten sections
-holds some 3,000 tokens), so a text is folded whole first, letter for letter (``_fold_letters``:
-same length, so a place in it is a place in the text), the query words are looked up in that
-with ``str.find``, and only the runs of text around what is found are cut into tokens and
-folded one by one to decide. A snippet stops looking once its fragments are full.
+Finding the words: a text is folded whole first, letter for letter (``_fold_letters``: same
+length, so a place in it is a place in the text), the folded query words are looked up in that
+with ``str.find``, and only the tokens around what is found are checked one by one.
+
+Snippets are cut from the text with footnote markers and inline notes left out
+(``clean_notes``), in up to three pieces around the marks (the pieces holding the most different
+query words first), merged when they overlap or touch, cut at word boundaries with "…".
 """
 from __future__ import annotations
 
-import heapq
 import re
+from bisect import bisect_left
+from dataclasses import replace
+from functools import lru_cache
 from html import escape
 from itertools import chain, islice
 
 import numpy as np
 
-from .analysis import split_compound
-from .normalize import TOKEN_RE, fold, nfc
+from .normalize import TOKEN_RE, exact_form, fold, nfc
+from .patterns import MARKER
+from .query import Match
 
-__all__ = ["highlight", "snippet"]
+__all__ = ["clean_notes", "settle", "marked_spans", "join_spans", "highlight", "snippet"]
 
 
 def _letter_table() -> np.ndarray:
@@ -43,13 +51,25 @@ def _letter_table() -> np.ndarray:
 _LETTERS = _letter_table()
 _SEPARATORS = frozenset("/-.,&")  # what joins the runs of letters of one token (``TOKEN_RE``)
 _BREAK = re.compile(r"[^\w/\-.,&]|_")  # a character in no token, that no token runs across
-_OTHER = re.compile(r"[^\W_\x00-\x7f]")  # in a folded text, a letter or digit that is not ASCII
+_exact = lru_cache(maxsize=1 << 14)(exact_form)
+_fold = lru_cache(maxsize=1 << 14)(fold)
+
+# Footnote markup a reader should not see in a quote: markers "⁽¹⁾", "[1]", "[footnote:2]",
+# "[footnoteRef:2]", inline notes "[13: Nghị quyết …]", markdown bold/italic "**".
+_NOTES = re.compile(rf"[ \t]*(?:\[\s*\d{{1,3}}\s*:[^\]\n]*\]|{MARKER}(?!\w))|\*+", re.IGNORECASE)
+
+
+def clean_notes(text: str) -> str:
+    """``text`` without footnote markers, inline notes and emphasis markers.
+
+    >>> clean_notes("theo Nghị quyết⁽¹⁾ [footnoteRef:2] số 84[3: Nghị quyết về …] của **Chính phủ**")
+    'theo Nghị quyết số 84 của Chính phủ'
+    """
+    return _NOTES.sub("", text)
 
 
 def _fold_letters(text: str) -> str:
-    """``text`` with the letters of ``_LETTERS`` folded, and as long: where a token of the text,
-    or a part of one, folds to a word, that word stands in it between non-letters (unless the
-    token holds a letter left as it was, which ``_others`` finds).
+    """``text`` with the letters of ``_LETTERS`` folded, and as long.
 
     >>> _fold_letters("Nghị quyết 84/NQ-CP “Đầu tư”")
     'nghi quyet 84/nq-cp “dau tu”'
@@ -73,77 +93,81 @@ def _places(folded: str, word: str):
         position = folded.find(word, position + 1)
 
 
-def _others(folded: str):
-    """Where a letter or digit did not fold to ASCII ("ß", "½", "Ω"…): its token is checked the slow way."""
-    if not folded.isascii():
-        yield from (found.start() for found in _OTHER.finditer(folded))
+def _token_at(text: str, place: int) -> tuple[int, int]:
+    """The span of the token (``TOKEN_RE``) that holds ``place``."""
+    begin = place
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] in _SEPARATORS):
+        begin -= 1
+    stop = _BREAK.search(text, place + 1)
+    stop = stop.start() if stop else len(text)
+    for token in TOKEN_RE.finditer(text, begin, stop):
+        if token.start() <= place < token.end():
+            return token.span()
+    return place, place
 
 
-def _is_marked(token: str, terms: set[str]) -> bool:
-    # a compound is marked for a query word that is one of its parts ("covid" in "Covid-19")
-    return fold(token) in terms or any(fold(p) in terms for p in split_compound(token))
-
-
-def _marked_spans(text: str, terms: set[str], phrases: list[tuple[str, ...]]):
-    """Character spans of ``text`` to mark, in order: single terms, and whole runs for phrases;
-    marks with only spaces between them are one span ("đầu tư công")."""
-    phrases = [phrase for phrase in phrases if phrase]
-    words = {w for w in chain(terms, (phrase[0] for phrase in phrases)) if w}
-    if not words:
-        return
-    starting: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        starting.setdefault(phrase[0], []).append(phrase)
-    folded, size = _fold_letters(text), len(text)
-    places = heapq.merge(_others(folded), *(_places(folded, word) for word in words))
-    marks: list[tuple[int, int]] = []  # marked tokens not given out yet, a heap
-    current: tuple[int, int] | None = None  # the span being joined
-    last_end = done = 0  # end of the last mark given out; tokens before ``done`` are all checked
-    for place in chain(places, [size]):
-        if place < done:
-            continue
-        if place < size:  # check every token of the run of text (no spaces, brackets …) around it
-            begin = place
-            while begin and (text[begin - 1].isalnum() or text[begin - 1] in _SEPARATORS):
-                begin -= 1
-            done = _BREAK.search(text, place + 1)
-            done = done.start() if done else size
-            for token in TOKEN_RE.finditer(text, begin, done):
-                if _is_marked(token.group(), terms):
-                    heapq.heappush(marks, token.span())
-                form = fold(token.group()) if starting else ""
-                if form in starting:
-                    following = [token, *islice(TOKEN_RE.finditer(text, token.end()), max(map(len, starting[form])) - 1)]
-                    forms = [form, *(fold(t.group()) for t in following[1:])]
-                    for phrase in starting[form]:
-                        if tuple(forms[: len(phrase)]) == phrase:
-                            for t in following[: len(phrase)]:
-                                heapq.heappush(marks, t.span())
-        else:
-            done = size + 1
-        while marks and marks[0][0] < done:  # final: later runs only mark tokens after them
-            start, end = heapq.heappop(marks)
-            if start < last_end:  # the same token marked twice
+def _occurrences(text: str, folded: str, match: Match):
+    """(spans of the tokens, whether it is the spelling typed) of each place ``match`` matches."""
+    first, rest = match.folded[0], match.folded[1:]
+    for place in _places(folded, first):
+        end = place + len(first)
+        token = _token_at(text, place)
+        if token != (place, end) and (match.whole or "/" in text[token[0]:token[1]]):
+            continue  # a code is marked whole; a word never marks a part of a code
+        spans = [token]  # a part of a plain compound marks the compound ("Covid-19" for "covid")
+        if rest:
+            following = list(islice(TOKEN_RE.finditer(text, token[1]), len(rest)))
+            if [_fold(t.group()) for t in following] != list(rest):
                 continue
-            last_end = end
-            if current and not text[current[1] : start].strip():
-                current = (current[0], end)
-            else:
-                if current:
-                    yield current
-                current = (start, end)
-    if current:
-        yield current
+            spans += [t.span() for t in following]
+        words = [(place, end), *spans[1:]]
+        exact = match.exact is not None and all(_exact(text[s:e]) == w for (s, e), w in zip(words, match.exact))
+        yield spans, exact
 
 
-def highlight(text: str, terms: set[str], phrases: list[tuple[str, ...]] = ()) -> str:
-    """The whole text as HTML with matches in <mark>.
+def settle(matches: list[Match], text: str) -> list[Match]:
+    """The matches as they mark ``text``: a word typed with diacritics keeps its spelling where
+    the text has it, and falls back to its folded form where the text does not."""
+    folded = _fold_letters(text)
+    settled = []
+    for match in matches:
+        if match.exact is not None and not any(exact for _, exact in _occurrences(text, folded, match)):
+            match = replace(match, exact=None)
+        settled.append(match)
+    return settled
 
-    >>> highlight("Sức khoẻ <nhân dân>", {"suc", "khoe"})
-    '<mark>Sức khoẻ</mark> &lt;nhân dân&gt;'
-    """
+
+def marked_spans(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` to mark, in order, for matches already ``settle``d; marks with
+    only spaces between them are one span ("đầu tư công")."""
+    folded = _fold_letters(text)
+    spans = sorted(
+        span
+        for match in matches
+        for found, exact in _occurrences(text, folded, match)
+        if exact or match.exact is None
+        for span in found
+    )
+    return join_spans(text, spans)
+
+
+def join_spans(text: str, spans) -> list[tuple[int, int]]:
+    """Sorted token spans as marks: a token marked twice once, marks with only spaces between
+    them one mark ("đầu tư công")."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start < joined[-1][1]:  # the same token marked twice
+            continue
+        if joined and not text[joined[-1][1]:start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _html(text: str, spans: list[tuple[int, int]]) -> str:
     out, position = [], 0
-    for start, end in _marked_spans(text, terms, list(phrases)):
+    for start, end in spans:
         out.append(escape(text[position:start], quote=False))
         out.append(f"<mark>{escape(text[start:end], quote=False)}</mark>")
         position = end
@@ -151,39 +175,69 @@ def highlight(text: str, terms: set[str], phrases: list[tuple[str, ...]] = ()) -
     return "".join(out)
 
 
-def snippet(text: str, terms: set[str], phrases: list[tuple[str, ...]] = (), *, fragments: int = 3, width: int = 220) -> str:
-    """Up to ``fragments`` pieces of ``text`` around the matches, as HTML, joined by " … ".
+def highlight(text: str, matches: list[Match]) -> str:
+    """The whole text as HTML with the marks of ``settle``d matches in <mark>.
 
-    Without a match, the start of the text. Pieces are cut at word boundaries.
+    >>> from .query import parse_query
+    >>> highlight("Sức khoẻ <nhân dân>, sức khỏe", parse_query("sức khỏe").matches())
+    '<mark>Sức khoẻ</mark> &lt;nhân dân&gt;, <mark>sức khỏe</mark>'
     """
-    spans: list[tuple[int, int]] = []
-    windows: list[tuple[int, int]] = []
-    for start, end in _marked_spans(text, terms, list(phrases)):
-        if len(windows) == fragments and start >= windows[-1][1]:
-            break  # past the last piece: the rest of the text is not looked at
-        spans.append((start, end))
-        if windows and start < windows[-1][1] or len(windows) == fragments:
-            continue
-        left = max(0, start - width // 3)
-        right = min(len(text), max(end, left + width))
-        windows.append((left, right))
+    return _html(text, marked_spans(text, matches))
+
+
+def _windows(text: str, spans: list[tuple[int, int]], fragments: int, width: int) -> list[tuple[int, int]]:
+    """Up to ``fragments`` pieces of about ``width`` characters around marks, those holding the
+    most different marked words first, in text order, merged when they overlap or touch."""
+    starts = [s for s, _ in spans]
+    candidates = []
+    for index, (start, _) in enumerate(spans[:200]):
+        left = max(0, start - width // 4)
+        right = min(len(text), left + width)
+        inside = spans[index : bisect_left(starts, right)]
+        words = {_fold(text[s:e]) for s, e in inside if e <= right}
+        candidates.append((-len(words), left, (left, right)))
+    chosen: list[tuple[int, int]] = []
+    for _, _, (left, right) in sorted(candidates):
+        overlapping = [i for i, (l, r) in enumerate(chosen) if left < r and l < right]
+        if overlapping:  # one longer piece rather than the same words twice, up to twice as long
+            l, r = chosen[overlapping[0]]
+            if len(overlapping) == 1 and max(r, right) - min(l, left) <= 2 * width:
+                chosen[overlapping[0]] = (min(l, left), max(r, right))
+        elif len(chosen) < fragments:
+            chosen.append((left, right))
+    merged: list[tuple[int, int]] = []
+    for left, right in sorted(chosen):
+        if merged and left <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], right))
+        else:
+            merged.append((left, right))
+    return merged
+
+
+def _word_bounds(text: str, left: int, right: int) -> tuple[int, int]:
+    """``left``/``right`` moved inwards to word boundaries (unless at the ends of the text)."""
+    if left > 0 and not text[left - 1].isspace():
+        space = text.find(" ", left, right)
+        left = space + 1 if space >= 0 else left
+    if right < len(text) and not text[right].isspace():
+        space = text.rfind(" ", left, right)
+        right = space if space > left else right
+    return left, right
+
+
+def snippet(text: str, matches: list[Match], *, fragments: int = 3, width: int = 220) -> str:
+    """Up to ``fragments`` pieces of ``text`` around the marks, as HTML, joined by " … "; without
+    a mark, the start of the text. Footnote markup is left out; pieces end at word boundaries."""
+    text = clean_notes(text)
+    settled = settle(matches, text)
+    spans = marked_spans(text, settled)
     if not spans:
-        head = text[:width]
-        cut = head.rsplit(" ", 1)[0] if len(text) > width else head
-        return escape(" ".join(cut.split()), quote=False) + (" …" if len(text) > width else "")
+        left, right = _word_bounds(text, 0, min(len(text), width))
+        return escape(" ".join(text[:right].split()), quote=False) + (" …" if right < len(text) else "")
     pieces = []
-    for left, right in windows:
-        if left > 0:
-            left = text.find(" ", left) + 1 or left
-        if right < len(text):
-            right = text.rfind(" ", left, right) if text.rfind(" ", left, right) > left else right
+    for left, right in _windows(text, spans, fragments, width):
+        left, right = _word_bounds(text, left, right)
         inner = [(max(s, left) - left, min(e, right) - left) for s, e in spans if s < right and e > left]
-        piece = text[left:right]
-        html, position = [], 0
-        for s, e in inner:
-            html.append(escape(piece[position:s], quote=False))
-            html.append(f"<mark>{escape(piece[s:e], quote=False)}</mark>")
-            position = e
-        html.append(escape(piece[position:], quote=False))
-        pieces.append(("… " if left > 0 else "") + " ".join("".join(html).split()) + (" …" if right < len(text) else ""))
+        html = " ".join(_html(text[left:right], inner).split())
+        pieces.append(("… " if left > 0 else "") + html + (" …" if right < len(text) else ""))
     return " ".join(pieces).replace("… …", "…")

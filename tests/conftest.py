@@ -51,7 +51,7 @@ def seed_index(seed_index_dir):
 
 @pytest.fixture
 def app(seed_index_dir):
-    from web import create_app
+    from searchsvc.web import create_app
 
     return create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir), "CORPUS_DIR": str(CORPUS)})
 

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_spec
 
-from web import create_app
+from searchsvc.web import create_app
 
 from .htmltree import parse
 
@@ -86,7 +86,7 @@ def test_search_response_is_results_to_dict_plus_urls(client, spec, seed_index):
 )
 def test_html_and_json_return_the_same_hits(client, query):
     api = client.get("/api/search", query_string=query).get_json()
-    document = parse(client.get("/", query_string=query).data)
+    document = parse(client.get("/", query_string=query | {"group": "section"}).data)
     shown = []
     for hit in document.find("ol", class_="hits").find_all("li", class_="hit"):
         href = hit.find("h2").find("a").get("href")
@@ -94,6 +94,29 @@ def test_html_and_json_return_the_same_hits(client, query):
         shown.append((urlsplit(path).path.rsplit("/", 1)[-1], section))
     assert shown == [(h["report_id"], h["section_id"]) for h in api["hits"]]
     assert shown  # the queries above all find something
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": Q84},
+        {"q": "giải ngân vốn đầu tư công"},
+        {"q": "nghi quyet", "sort": "newest"},
+        {"q": "thu hút đầu tư nước ngoài FDI"},  # partial matches follow the full one
+        {"q": "đầu tư", "instrument": "84_NQ-CP.2020"},  # reports that cite it
+        {"year": "2020", "sort": "oldest"},
+    ],
+)
+def test_html_and_json_return_the_same_reports_in_the_same_order(client, spec, query):
+    api = check(spec, "/api/search", client.get("/api/search", query_string=query | {"group": "report"}))
+    document = parse(client.get("/", query_string=query).data)  # the page groups by report by default
+    shown = []
+    for row in document.find("ol", class_="hits").find_all("li", class_="report-row"):
+        report = urlsplit(row.find("h2").find("a").get("href")).path.rsplit("/", 1)[-1]
+        sections = [a.get("href").partition("#")[2] for a in row.find_all("a", class_="row-section-where")]
+        shown.append((report, sections))
+    assert shown == [(r["report_id"], [h["section_id"] for h in r["sections"]]) for r in api["reports"]]
+    assert shown and api["group"] == "report"
 
 
 def test_repeated_filters_are_or_within_a_facet(client, spec):

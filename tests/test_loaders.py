@@ -416,7 +416,7 @@ def test_missing_file_and_directory(tmp_path):
 
 
 def test_interface_constants():
-    assert SUPPORTED_SUFFIXES == (".txt", ".docx", ".pdf")
+    assert SUPPORTED_SUFFIXES == (".txt", ".docx", ".pdf", ".doc", ".html", ".htm")
     assert MAX_FILE_BYTES == 50 * 1024 * 1024
     assert issubclass(LoadError, Exception)
 
@@ -800,3 +800,49 @@ def test_decode_bytes_chooses_by_valid_words(data, encoding):
     text, chosen, _ = decode_bytes(data)
     assert (text, chosen) == ("Nghị quyết số 01 của Chính phủ về nhiệm vụ", encoding)
     assert vietnamese_score(text) == 9  # nine words with diacritics, all valid
+
+
+# --- Word auto-numbering (issue 13): the label lives in numbering.xml, not in the text ------------------
+def _numbered_docx(path: Path) -> None:
+    """Headings numbered by a multi-level list "I." > "1." > "a)" defined in numbering.xml."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>'
+        '</w:abstractNum>'
+    ))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in [(0, "KẾT QUẢ ĐẠT ĐƯỢC"), (1, "Về kinh tế"), (2, "Nông nghiệp tăng 3%"), (2, "Công nghiệp"),
+                        (1, "Về xã hội"), (0, "NHIỆM VỤ NĂM 2021"), (1, "Tiếp tục thực hiện Nghị quyết số 84/NQ-CP")]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+        ))
+    document.add_paragraph("Mục tiêu chung", style="List Number")  # numbered through its style
+    document.save(str(path))
+
+
+def test_word_auto_numbering_labels(tmp_path):
+    _numbered_docx(tmp_path / "so-tu-dong.docx")
+    lines = load_text(tmp_path / "so-tu-dong.docx").text.split("\n")
+    assert lines == [
+        "I. KẾT QUẢ ĐẠT ĐƯỢC", "1. Về kinh tế", "a) Nông nghiệp tăng 3%", "b) Công nghiệp", "2. Về xã hội",
+        "II. NHIỆM VỤ NĂM 2021", "1. Tiếp tục thực hiện Nghị quyết số 84/NQ-CP", "1. Mục tiêu chung",
+    ]
+
+
+@pytest.mark.parametrize(
+    "number, fmt, label",
+    [(4, "upperRoman", "IV"), (9, "lowerRoman", "ix"), (5, "lowerLetter", "đ"),  # Vietnamese lists: a b c d đ
+     (6, "lowerLetter", "e"), (3, "decimalZero", "03"), (12, "decimal", "12"), (2, "upperLetter", "B")],
+)
+def test_word_number_formats(number, fmt, label):
+    from searchsvc.wordnumbering import format_number
+
+    assert format_number(number, fmt) == label

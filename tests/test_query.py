@@ -1,9 +1,14 @@
+from html import escape
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from searchsvc.abbreviations import abbreviations, by_short
 from searchsvc.query import (
-    MAX_CLAUSES, MAX_DEPTH, And, Filter, Instrument, Not, Or, Phrase, QueryError, Word, parse_query, year_bounds,
+    MAX_CLAUSES, MAX_DEPTH, Alternatives, And, Filter, Instrument, Match, Not, Or, Phrase, QueryError, Word, Words,
+    near_words, parse_query, year_bounds,
 )
+from searchsvc.snippets import highlight, settle
 
 
 @pytest.mark.parametrize(
@@ -86,3 +91,102 @@ def test_parse_never_crashes(pieces):
         parse_query(text)
     except QueryError:
         pass
+
+
+# --- what each word matches --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, matches",
+    [
+        ("Hoà", [Match(("hoa",), ("hòa",))]),  # one tone placement: hoà = hòa
+        ("hoa", [Match(("hoa",))]),  # typed without tones: every accent variant
+        ('"đầu tư"', [Match(("dau", "tu"), ("đầu", "tư"))]),
+        ('"dau tư"', [Match(("dau", "tu"), ("dau", "tư"))]),  # one word with tones: the phrase is exact
+        ("84/nq-cp", [Match(("84/nq-cp",), whole=True)]),  # a code marks whole
+        ("Nghị quyết số 84", []),  # a bare number marks nothing in the text
+        ("-covid tỉnh", [Match(("tinh",), ("tỉnh",))]),  # negated words are not marked
+    ],
+)
+def test_matches(text, matches):
+    assert parse_query(text).matches() == matches
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["instrument:84/NQ-CP", '"84/NQ-CP"', "84/nq-cp", '"Nghị quyết 84/NQ-CP"'],
+)
+def test_instrument_typed_any_way_is_an_instrument_or_its_filter_without_warning(text):
+    parsed = parse_query(text)
+    assert parsed.warnings == []
+    assert parsed.tree in (Filter("instrument", "84/NQ-CP"), Instrument("84/NQ-CP", None, surface="84/NQ-CP"),
+                           Instrument("84/NQ-CP", None, surface="84/nq-cp"),
+                           Instrument("84/NQ-CP", "Nghị quyết", surface="Nghị quyết 84/NQ-CP"))
+
+
+# --- abbreviations: one row per abbreviation of searchsvc/data/abbreviations.tsv ---------------------------
+# (abbreviation, how a report spells it out): written from the reports and DOMAIN.md, not from the file
+ABBREVIATION_ROWS = [
+    ("KT-XH", "tình hình kinh tế - xã hội"),
+    ("UBND", "Ủy ban nhân dân tỉnh"),
+    ("HĐND", "Hội đồng nhân dân tỉnh"),
+    ("NSNN", "thu ngân sách nhà nước"),
+    ("GPMB", "bồi thường, giải phóng mặt bằng"),
+    ("CCHC", "đẩy mạnh cải cách hành chính"),
+    ("TTHC", "giải quyết thủ tục hành chính"),
+    ("DN", "hỗ trợ doanh nghiệp"),
+    ("DNNVV", "doanh nghiệp nhỏ và vừa"),
+    ("FDI", "thu hút đầu tư trực tiếp nước ngoài"),
+    ("ODA", "vốn hỗ trợ phát triển chính thức"),
+    ("ANTT", "giữ vững an ninh trật tự"),
+    ("QP-AN", "quốc phòng - an ninh"),
+    ("NTM", "xây dựng nông thôn mới"),
+    ("ATGT", "bảo đảm an toàn giao thông"),
+    ("BHXH", "người tham gia bảo hiểm xã hội"),
+    ("BHYT", "tỷ lệ bao phủ bảo hiểm y tế"),
+    ("BHTN", "chi trả bảo hiểm thất nghiệp"),
+    ("CNTT", "ứng dụng công nghệ thông tin"),
+    ("CĐS", "thúc đẩy chuyển đổi số"),
+    ("XDCB", "nợ đọng xây dựng cơ bản"),
+    ("ĐTC", "giải ngân vốn đầu tư công"),
+    ("KCN", "các khu công nghiệp"),
+    ("CCN", "hạ tầng cụm công nghiệp"),
+    ("KNTC", "giải quyết khiếu nại, tố cáo"),
+    ("MTQG", "các chương trình mục tiêu quốc gia"),
+    ("CTMTQG", "thực hiện chương trình mục tiêu quốc gia"),
+    ("OCOP", "Chương trình mỗi xã một sản phẩm"),
+    ("GRDP", "tổng sản phẩm trên địa bàn tỉnh"),
+    ("KH&CN", "hoạt động khoa học và công nghệ"),
+    ("THPT", "trường trung học phổ thông"),
+    ("THCS", "trường trung học cơ sở"),
+    ("ĐBQH", "Đoàn đại biểu Quốc hội"),
+    ("MTTQ", "Ủy ban Mặt trận Tổ quốc"),
+    ("HTX", "các hợp tác xã"),
+    ("BCĐ", "Ban Chỉ đạo tỉnh"),
+    ("PCTT", "công tác phòng, chống thiên tai"),
+    ("PCI", "Chỉ số năng lực cạnh tranh cấp tỉnh"),
+    ("PAPI", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh"),
+]
+
+
+def test_every_abbreviation_of_the_data_file_has_a_row():
+    assert sorted(a.shorts[0] for a in abbreviations()) == sorted(short for short, _ in ABBREVIATION_ROWS)
+
+
+@pytest.mark.parametrize("short, sentence", ABBREVIATION_ROWS, ids=[s for s, _ in ABBREVIATION_ROWS])
+def test_abbreviation_both_ways(short, sentence):
+    # typed short, the spelled-out words are marked in a report that spells it out …
+    assert "<mark>" in highlight(sentence, settle(parse_query(short).matches(), sentence))
+    # … and typed spelled out, the abbreviation is marked where a report abbreviates
+    spelled = by_short(short).expansion
+    text, marked = f"về {short} trong năm", f"về <mark>{escape(short)}</mark> trong năm"
+    assert highlight(text, settle(parse_query(" ".join(spelled)).matches(), text)) == marked
+    assert highlight(text, settle(parse_query(short.lower()).matches(), text)) == marked
+
+
+def test_abbreviation_alternatives_in_the_searched_tree():
+    parsed = parse_query("tình hình KT-XH")
+    assert parsed.tree == And((Word("tình"), Word("hình"), Word("KT-XH")))  # as typed
+    assert parsed.search_tree == And((Word("tình"), Word("hình"),
+                                      Alternatives((Word("KT-XH"), Phrase(("kinh", "tế", "xã", "hội"))))))
+    spelled = parse_query("giải ngân vốn đầu tư công").search_tree
+    assert spelled.items[-1] == Alternatives((Words((Word("đầu"), Word("tư"), Word("công"))), Word("ĐTC")))
+    assert near_words(spelled) == ["giải", "ngân", "vốn", "đầu", "tư", "công"]  # nearness over all the words

@@ -50,7 +50,7 @@ from searchsvc.models import SearchRequest
 from searchsvc.query import MAX_CLAUSES, MAX_DEPTH, MAX_QUERY_LENGTH, QueryError, parse_query
 from searchsvc.searching import search
 from searchsvc.sections import parse_report
-from web import create_app
+from searchsvc.web import create_app
 
 from .htmltree import parse
 

@@ -223,3 +223,160 @@ def test_undated_mention_counts_with_the_only_dated_instrument(seed_index):
 
 def test_snippet_marks_compound_for_its_part(seed_index):
     assert any("<mark>Covid-19</mark>" in h.snippet for h in run(seed_index, "covid").hits)
+
+
+# --- results by report ----------------------------------------------------------------------------------
+def rows_of(index, q="", **kwargs):
+    return run(index, q, group="report", **kwargs).reports
+
+
+def test_one_row_per_report_with_its_best_sections(seed_index):
+    results = run(seed_index, "giải ngân vốn đầu tư công", group="report")
+    ids = [r.report_id for r in results.reports]
+    assert len(ids) == len(set(ids)) == results.total_reports
+    for row in results.reports:
+        assert 1 <= len(row.sections) <= 3 and row.matched >= len(row.sections)
+        assert {h.report_id for h in row.sections} == {row.report_id}
+        scores = [h.score for h in row.sections]
+        assert scores == sorted(scores, reverse=True)
+    best = [r.sections[0].score for r in results.reports]
+    assert best == sorted(best, reverse=True)  # ordered by each report's best section
+    assert sum(r.matched for r in results.reports) == results.total
+
+
+@pytest.mark.parametrize("q", ["instrument:84/NQ-CP", '"84/NQ-CP"', "84/nq-cp", "Nghị quyết 84/NQ-CP"])
+def test_an_instrument_typed_any_way_finds_the_reports_of_the_facet_link(seed_index, q):
+    facet_link = {r.report_id for r in rows_of(seed_index, "", filters={"instrument": ["84_NQ-CP.2020"]})}
+    assert facet_link == {R0, R2, R4} == grep_reports("84/NQ-CP")  # 004 cites it undated
+    typed = run(seed_index, q, group="report")
+    assert {r.report_id for r in typed.reports} == facet_link and not typed.warnings
+
+
+def test_a_documents_own_number_finds_it_first(seed_index):
+    # 000's annex caption: "(Kèm theo Báo cáo số 165 /BC-UBND ngày 01/7/2020)"; nothing cites it
+    assert grep_reports("165 /BC-UBND") == {R0} and not grep_reports("165/BC-UBND")
+    rows = rows_of(seed_index, "165/BC-UBND")
+    assert rows[0].report_id == R0 and rows[0].own_number
+
+
+def test_reports_with_most_of_the_words_follow_with_what_they_lack(seed_index):
+    # 000 (Bình Dương) writes "Quy hoạch tỉnh Bình Dương giai đoạn 2021-2030", not "thời kỳ"
+    rows = rows_of(seed_index, "quy hoạch tỉnh thời kỳ 2021-2030")
+    assert {r.report_id for r in rows} == grep_reports("quy hoạch tỉnh", folded=True)
+    partial = [r for r in rows if r.missing]
+    assert [r.report_id for r in partial] == [R0] and rows[-1].report_id == R0
+    assert "kỳ" in partial[0].missing
+
+
+def test_foreign_investment_finds_reports_that_write_it_otherwise(seed_index):
+    # every report that writes "vốn đầu tư nước ngoài" or "FDI" is about attracting it
+    wanted = grep_reports("đầu tư nước ngoài") | grep_reports("FDI")
+    rows = rows_of(seed_index, "thu hút đầu tư nước ngoài FDI")
+    assert wanted <= {r.report_id for r in rows}
+    full = [r for r in rows if not r.missing]
+    assert full and all(rows.index(r) < rows.index(p) for r in full for p in rows if p.missing)
+
+
+@pytest.mark.parametrize(
+    "q, needles",
+    [
+        ("GPMB", ["GPMB", "giải phóng mặt bằng"]),
+        ('"giải phóng mặt bằng"', ["GPMB", "giải phóng mặt bằng"]),  # as words, 003's "giải phóng" … "mặt bằng" too
+        ("KT-XH", ["KT-XH", "KTXH", "kinh tế - xã hội"]),
+        ("FDI", ["FDI", "đầu tư trực tiếp nước ngoài"]),
+    ],
+)
+def test_abbreviations_find_both_forms(seed_index, q, needles):
+    expected = set().union(*(grep_reports(n, folded=True) for n in needles))
+    assert {h.report_id for h in run(seed_index, q).hits} == expected
+
+
+# --- citation filters select reports ------------------------------------------------------------------------
+def test_citation_filters_select_reports_or_only_the_citing_sections(seed_index):
+    filters = {"instrument": ["84_NQ-CP.2020"]}
+    reports = run(seed_index, "đầu tư", filters=filters, group="report")
+    sections = run(seed_index, "đầu tư", filters=filters, scope="section")
+    assert {r.report_id for r in reports.reports} == {R0, R2, R4}
+    # 004 cites it in a paragraph on helping firms and people through Covid-19 ("Nghị quyết
+    # 84/NQ-CP …, giảm lãi vay, …") that never says "đầu tư": only the citing sections leave 004 out
+    assert {h.report_id for h in sections.hits} == {R0, R2}
+    assert reports.total > sections.total  # their other sections about "đầu tư" count too
+    for hit in sections.hits:
+        assert "84_NQ-CP.2020" in {i["key"] for i in hit.instruments}
+    shown = [h for r in reports.reports for h in r.sections]
+    assert all(("84_NQ-CP.2020" in {i["key"] for i in h.instruments}) == h.cites for h in shown)
+
+
+# --- did you mean ------------------------------------------------------------------------------------------------
+def test_did_you_mean_drops_unknown_words_and_needs_results(seed_index):
+    results = run(seed_index, "xyzzqw giai ngn")
+    assert results.suggestion == "giải ngân"  # the unknown word is dropped, not kept
+    assert run(seed_index, "xyzzqw").suggestion is None  # nothing to suggest that finds anything
+
+
+def test_did_you_mean_looks_at_a_bounded_number_of_words(seed_index):
+    from searchsvc.query import parse_query
+    from searchsvc.suggest import MAX_WORDS, suggest
+
+    class Counting:
+        def __init__(self, engine):
+            self.engine, self.calls = engine, 0
+
+        def correct(self, word):
+            self.calls += 1
+            return self.engine.correct(word)
+
+        def __getattr__(self, name):
+            return getattr(self.engine, name)
+
+    text = " ".join(f"qx{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60))
+    engine, cache = Counting(seed_index.reader), {}
+    suggest(engine, cache, parse_query(text), text)
+    assert engine.calls == MAX_WORDS
+    suggest(engine, cache, parse_query(text), text)
+    assert engine.calls == MAX_WORDS  # corrections are kept
+
+
+# --- grouping (pure) ----------------------------------------------------------------------------------------
+PARAGRAPH = ("Tập trung tháo gỡ khó khăn, vướng mắc trong công tác bồi thường, giải phóng mặt bằng; đẩy nhanh "
+             "tiến độ giải ngân vốn đầu tư công năm {year}, phấn đấu giải ngân đạt trên 95% kế hoạch vốn được giao.")
+
+
+def _stored(report: str, section: str, body: str) -> dict:
+    return {"report_id": report, "section_id": section, "title": f"Báo cáo {report}", "province": None, "year": None,
+            "period": None, "report_date": None, "body": body}
+
+
+@pytest.mark.parametrize(
+    "bodies, rows, folded",
+    [
+        # the same paragraph in three reports, years changed: one row, two folded under it
+        ([PARAGRAPH.format(year=2020), PARAGRAPH.format(year=2021), PARAGRAPH.format(year=2022)], ["a"], {"a": ["b", "c"]}),
+        # different paragraphs stay apart
+        ([PARAGRAPH.format(year=2020), "Công tác tiếp công dân, giải quyết khiếu nại, tố cáo được thực hiện nghiêm túc, "
+          "đúng quy định của pháp luật; không để xảy ra điểm nóng, khiếu kiện đông người trên địa bàn tỉnh."], ["a", "b"], {}),
+        # short headings are never folded together ("1. Kết quả đạt được")
+        (["1. Kết quả đạt được", "1. Kết quả đạt được"], ["a", "b"], {}),
+    ],
+)
+def test_group_reports_folds_copies_of_one_paragraph(bodies, rows, folded):
+    from searchsvc.grouping import group_reports
+
+    ranked = [(i, 1.0 - i / 10, _stored(r, "s1", body)) for i, (r, body) in enumerate(zip("abc", bodies))]
+    grouped = group_reports(ranked)
+    assert [r.report_id for r in grouped] == rows
+    assert {r.report_id: [s["report_id"] for s in r.same_content] for r in grouped if r.same_content} == folded
+
+
+def test_group_reports_keeps_a_reports_best_three_sections_in_rank_order():
+    from searchsvc.grouping import group_reports
+
+    ranked = [(i, 1.0 - i / 10, _stored(r, f"s{i}", f"đoạn {i}")) for i, r in enumerate("abaaab")]
+    grouped = group_reports(ranked)
+    assert [r.report_id for r in grouped] == ["a", "b"]
+    assert [stored["section_id"] for _, _, stored in grouped[0].ranked] == ["s0", "s2", "s3"]
+
+
+def test_pages_count_rows_once_copies_are_folded(seed_index):
+    results = run(seed_index, "giải ngân vốn đầu tư công", group="report", per_page=2)
+    assert results.total_rows == 5 and results.pages == 3  # five reports, none a copy of another

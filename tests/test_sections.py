@@ -29,6 +29,14 @@ from searchsvc.sections import HeadingMatch, heading_of, match_heading, parse_re
         ("1. trong đó có", None),  # lower case after the number: a sentence
         ("- Gạch đầu dòng", None),  # bullets are not sections
         ("IIV. Sai số La Mã", None),  # not a Roman numeral
+        ("Điều 1. Thành lập Tổ giúp việc", HeadingMatch(2.5, "Điều 1", "Thành lập Tổ giúp việc")),
+        (" Điều 3. Trong thời hạn 07 ngày", HeadingMatch(2.5, "Điều 3", "Trong thời hạn 07 ngày")),  # leading space
+        ("Chương II. QUY ĐỊNH CỤ THỂ", HeadingMatch(1, "Chương II", "QUY ĐỊNH CỤ THỂ")),
+        ("CHƯƠNG I", HeadingMatch(1, "CHƯƠNG I", "")),
+        ("Mục 2. Hội đồng thẩm định", HeadingMatch(2.2, "Mục 2", "Hội đồng thẩm định")),
+        ("1.1\tThực hiện kế hoạch CCHC\t1.50", None),  # a numbered row of a Word table
+        ("1\tCÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CCHC\t8.00", None),  # a table row
+        ("theo Điều 5 Quyết định này", None),  # a reference to an article, not a heading
         ("TM. ỦY BAN NHÂN DÂN", None),  # signature block
     ],
 )
@@ -109,6 +117,41 @@ def test_parse_sample_tree_footnotes_and_citations():
     assert report.citations[2].title == report.citations[0].title
 
 
+DECISION = """ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH LÂM ĐỒNG\tĐộc lập - Tự do - Hạnh phúc
+Số: 1406/QĐ-UBND\tLâm Đồng, ngày 22 tháng 9 năm 2025
+QUYẾT ĐỊNH
+Về việc ban hành Quy chế hoạt động của Tổ giúp việc
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG
+Căn cứ Nghị định số 126/2024/NĐ-CP ngày 08/10/2024 của Chính phủ;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế hoạt động của Tổ giúp việc.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+1. Giao Sở Nội vụ theo dõi.
+a) Báo cáo hằng quý.
+QUY CHẾ
+(Ban hành kèm theo Quyết định số 1406/QĐ-UBND)
+Chương I. QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+1. Quy chế này quy định về hoạt động của Tổ giúp việc.
+Chương II. TỔ CHỨC THỰC HIỆN
+Điều 2. Trách nhiệm thi hành
+"""
+
+
+def test_decision_structure_and_metadata():
+    report = parse_report(DECISION, "qd")
+    top = [s.label for s in report.sections if s.level == 1]
+    assert top == ["Điều 1", "Điều 2", "Quy chế"]  # the attached regulation is a part of its own
+    by_path = {tuple(s.path): s for s in report.sections}
+    assert ("Điều 2", "1", "a") in by_path  # khoản and điểm inside an article
+    assert ("Quy chế", "Chương I", "Điều 1", "1") in by_path  # its articles under its chapters
+    assert by_path[("Quy chế",)].heading == "(Ban hành kèm theo Quyết định số 1406/QĐ-UBND)"
+    assert (report.doc_type, report.doc_number, report.report_date) == ("Quyết định", "1406/QĐ-UBND", "2025-09-22")
+    assert (report.province, report.year, report.issuer) == ("Lâm Đồng", 2025, "Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng")
+    assert [c.canonical for c in report.citations] == ["126/2024/NĐ-CP"]  # the own number, also repeated, is no citation
+
+
 def test_parse_nfd_input_like_nfc():
     nfd = unicodedata.normalize("NFD", SAMPLE)
     a, b = parse_report(SAMPLE, "r"), parse_report(nfd, "r")
@@ -127,6 +170,23 @@ def test_parse_nfd_input_like_nfc():
         ("Bến Tre, ngày   tháng 11 năm 2020\nBÁO CÁO\nx\n", "report_date", None),  # no day given
         ("BÁO CÁO\nNăm 2020\n\nỦy ban nhân dân tỉnh Hà Tĩnh báo cáo", "province", "Hà Tĩnh"),
         ("BÁO CÁO\nKiểm điểm năm 2020 và nhiệm vụ năm 2021\n", "year", 2020),  # the year reviewed
+        ("BÁO CÁO\nTình hình tháng 8 năm 2025\n", "period", "tháng 8"),
+        ("KẾ HOẠCH\nNhiệm vụ trọng tâm quý I/2026\n", "period", "quý I"),
+        ("KẾ HOẠCH\nPhát động phong trào thi đua năm 2026\n", "year", 2026),  # the year a plan is for
+        ("Lâm Đồng, ngày 03 tháng 10 năm 2025\nKẾ HOẠCH\nChương trình phòng, chống ma túy đến năm 2030\n", "year", 2025),  # a horizon
+        ("Số: 123/BC-UBND\nBÁO CÁO\nx\n", "doc_type", "Báo cáo"),
+        ("Số: /UBND-NC\nV/v cải thiện các chỉ số\n", "doc_type", "Công văn"),  # a symbol without type: an official letter
+        ("UBND TỈNH LÂM ĐỒNG\nSỞ TƯ PHÁP\nSố: 141/TTr-STP\nTỜ TRÌNH\nx\n", "doc_type", "Tờ trình"),
+        ("UBND TỈNH LÂM ĐỒNG\nSỞ TƯ PHÁP\nSố: 141/TTr-STP\nTỜ TRÌNH\nx\n", "issuer", "Sở Tư pháp tỉnh Lâm Đồng"),
+        ("UBND TỈNH LÂM ĐỒNG\nBAN CHỈ ĐẠO\nSố: /QĐ-BCĐ\nQUYẾT ĐỊNH\nx\n", "issuer", "Ban Chỉ đạo tỉnh Lâm Đồng"),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 12/CT-UBND\nCHỈ THỊ\nx\n", "province", "Thành phố Hồ Chí Minh"),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 12/CT-UBND\nCHỈ THỊ\nx\n", "issuer", "Chủ tịch Ủy ban nhân dân tỉnh Thành phố Hồ Chí Minh"),
+        ("UBND TP. HCM\nSỞ TÀI CHÍNH\nSố: 5/STC-NS\nx\n", "province", "Thành phố Hồ Chí Minh"),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 5/KH-UBND\n", "province", "Hà Nội"),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ\nSố: 5/KH-UBND\n", "province", "Huế"),
+        ("BỘ TƯ PHÁP\nSố: 3917/BTP-BTTP\nHà Nội, ngày 01 tháng 7 năm 2025\n", "province", None),  # a ministry belongs to no province
+        ("BỘ TƯ PHÁP\nSố: 3917/BTP-BTTP\nHà Nội, ngày 01 tháng 7 năm 2025\n", "issuer", "Bộ Tư pháp"),
+        ("Số: /BC-UBND\nBÁO CÁO\nx\nCác Chỉ thị số: 15/CT-TTg\n", "doc_number", None),  # "số:" in the body is no own number
     ],
 )
 def test_metadata_cases(text, field, value):

@@ -1,13 +1,14 @@
 """The HTML pages: parsed, not grepped. Uses the ``client`` of the seed index (tests/conftest.py)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
 from searchsvc.indexing import build_index
 from searchsvc.normalize import fold
-from web import SECURITY_HEADERS, create_app
+from searchsvc.web import SECURITY_HEADERS, create_app
 
 from .htmltree import parse
 
@@ -94,7 +95,7 @@ def hits(document):
 
 
 def test_search_keeps_the_query_and_shows_the_hits(client):
-    document = get_page(client, f"/?q={Q84}")
+    document = get_page(client, f"/?q={Q84}&group=section")
     assert document.find("input", id="q").get("value") == Q84
     found = hits(document)
     assert len(found) == 3
@@ -112,29 +113,30 @@ def test_search_keeps_the_query_and_shows_the_hits(client):
         cited = [a.get("href") for a in hit.find("p", class_="hit-instruments").find_all("a")]
         assert cited and all(href.startswith("/instruments/") for href in cited)
     assert reports == SEED_84
-    assert "3 mục thuộc 3 báo cáo" in document.find("p", class_="result-count").text
+    assert "3 báo cáo, 3 đoạn" in document.find("p", class_="result-count").text
 
 
 def test_facet_links_toggle_a_filter_on_and_off(client):
-    document = get_page(client, "/?q=đầu tư công&year=2020")
+    document = get_page(client, "/?q=đầu tư công&year=2020&group=section")
     provinces = next(s for s in document.find_all("section", class_="facet") if s.find("h3").text == "Tỉnh, thành phố")
     link = next(a for a in provinces.find_all("a") if a.find("span", class_="facet-label").text == "Bắc Giang")
     count = int(link.find("span", class_="count").text)
     assert "selected" not in link.classes
     on = link.get("href")
-    assert query_of(on) == {"q": ["đầu tư công"], "year": ["2020"], "province": ["Bắc Giang"]}  # other filters kept
+    assert query_of(on) == {"q": ["đầu tư công"], "year": ["2020"], "province": ["Bắc Giang"], "group": ["section"]}  # other filters kept
 
     filtered = get_page(client, on)
     shown = hits(filtered)
     assert shown and all("Bắc Giang" in h.find("p", class_="meta").text for h in shown)
-    assert f"thuộc {count} báo cáo" in filtered.find("p", class_="result-count").text  # the count was right
+    assert f"{count} báo cáo," in filtered.find("p", class_="result-count").text  # the count was right
     selected = filtered.find("a", class_="selected")
     assert selected.get("aria-current") == "true"
-    assert query_of(selected.get("href")) == {"q": ["đầu tư công"], "year": ["2020"]}  # clicking again removes it
+    section = {"group": ["section"]}
+    assert query_of(selected.get("href")) == {"q": ["đầu tư công"], "year": ["2020"]} | section  # clicking again removes it
     chips = {c.find("span", class_="chip-facet").text: c.get("href") for c in filtered.find_all("a", class_="chip")}
-    assert query_of(chips["Tỉnh, thành phố:"]) == {"q": ["đầu tư công"], "year": ["2020"]}
-    assert query_of(chips["Năm báo cáo:"]) == {"q": ["đầu tư công"], "province": ["Bắc Giang"]}
-    assert query_of(filtered.find("a", class_="chip-clear").get("href")) == {"q": ["đầu tư công"]}
+    assert query_of(chips["Tỉnh, thành phố:"]) == {"q": ["đầu tư công"], "year": ["2020"]} | section
+    assert query_of(chips["Năm báo cáo:"]) == {"q": ["đầu tư công"], "province": ["Bắc Giang"]} | section
+    assert query_of(filtered.find("a", class_="chip-clear").get("href")) == {"q": ["đầu tư công"]} | section
 
 
 def test_toggle_urls_reset_the_page_and_keep_sort(client):
@@ -153,14 +155,14 @@ def test_the_search_box_carries_the_active_filters(client):
 
 
 def test_sort_links_and_pagination(client):
-    document = get_page(client, "/?per_page=5")
+    document = get_page(client, "/?per_page=5&group=section")
     sorts = {a.text: a for a in document.find("nav", class_="sort").find_all("a")}
     assert sorts["Phù hợp nhất"].get("aria-current") == "true"
     assert query_of(sorts["Mới nhất"].get("href"))["sort"] == ["newest"]
     pages = document.find("nav", class_="pagination")
     assert pages.find("a", aria_current="page").text == "1"
     second = next(a for a in pages.find_all("a") if a.text == "2").get("href")
-    assert query_of(second) == {"page": ["2"], "per_page": ["5"]}
+    assert query_of(second) == {"page": ["2"], "per_page": ["5"], "group": ["section"]}
     page_two = get_page(client, second)
     assert hits(page_two)[0].get("value") == "6"
     first_ids = {h.find("a").get("href") for h in hits(document)}
@@ -209,8 +211,8 @@ def test_warnings_are_shown(client):
 def test_browsing_without_a_query_shows_everything_with_examples(client):
     document = get_page(client, "/")
     assert document.find("div", class_="welcome").find_all("a")
-    assert "thuộc 5 báo cáo" in document.find("p", class_="result-count").text
-    assert len(hits(document)) == 10
+    assert "5 báo cáo," in document.find("p", class_="result-count").text
+    assert len(hits(document)) == 5  # one row per report
     facets = [s.find("h3").text for s in document.find_all("section", class_="facet")]
     assert facets[:3] == ["Tỉnh, thành phố", "Năm báo cáo", "Kỳ báo cáo"]
 
@@ -504,6 +506,14 @@ def test_a_report_typed_without_accents_is_flagged_and_found(tmp_path):
     ],
 )
 def test_original_download_content_type(name, encoding, expected):
-    from web.views import _download_type
+    from searchsvc.web.views import _download_type
 
     assert _download_type(name, encoding) == expected
+
+
+def test_instrument_page_quotes_show_no_footnote_markers(client):
+    # 000 cites 36-NQ/TW in a sentence carrying the marker "⁽²⁾" (corpus/000_*.txt)
+    document = get_page(client, "/instruments/36-NQ_TW.2018")
+    quotes = [q.text for q in document.find_all("blockquote")]
+    assert quotes and any("36-NQ/TW" in q for q in quotes)
+    assert not [q for q in quotes if re.search(r"⁽|\[footnote|\[\d+\s*:", q)]

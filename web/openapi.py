@@ -6,7 +6,7 @@ with ``jsonschema``. The filters, sorts and limits are read from the library, no
 from __future__ import annotations
 
 from searchsvc.instruments import LIST_SORTS, MAX_LIST_PER_PAGE
-from searchsvc.models import FACETS, SORTS
+from searchsvc.models import FACETS, GROUPS, SCOPES, SORTS
 from searchsvc.query import MAX_QUERY_LENGTH
 from searchsvc.searching import MAX_PAGE, MAX_PER_PAGE
 
@@ -61,7 +61,26 @@ SCHEMAS = {
             "snippet": {"type": "string", "description": "HTML: escaped text, query terms in <mark>"},
             "score": {"type": "number"},
             "instruments": {"type": "array", "items": _ref("HitInstrument")},
+            "cites": {"type": "boolean", "description": "the section cites what a citation filter asks for"},
             "url": {"type": "string", "description": "the report page, query marked, at the section"},
+        }
+    ),
+    "SameContent": _object({"report_id": STRING, "title": STRING, "province": _nullable("string"), "year": _nullable("integer")}),
+    "ReportRow": _object(
+        {
+            "report_id": STRING,
+            "title": STRING,
+            "province": _nullable("string"),
+            "year": _nullable("integer"),
+            "period": _nullable("string"),
+            "report_date": _nullable("string"),
+            "sections": {"type": "array", "items": _ref("Hit"), "description": "its best 1–3 matching sections"},
+            "matched": {"type": "integer", "description": "sections of the report that match (0 for a partial match)"},
+            "same_content": {"type": "array", "items": _ref("SameContent"),
+                             "description": "reports whose best section says the same, folded under this one"},
+            "missing": {**STRINGS, "description": "query words the report lacks (a partial match, ranked below the full ones)"},
+            "own_number": {"type": "boolean", "description": "the query is this document's own number"},
+            "url": STRING,
         }
     ),
     "SearchResults": _object(
@@ -79,9 +98,14 @@ SCHEMAS = {
                 "required": list(FACETS),
                 "additionalProperties": False,
             },
-            "suggestion": _nullable("string", description="did you mean"),
+            "suggestion": _nullable("string", description="did you mean (only a query that finds something)"),
             "warnings": STRINGS,
-        }
+            "group": {"type": "string", "enum": list(GROUPS)},
+            "total_rows": {"type": "integer", "description": "group=report: rows, reports of the same content folded into one"},
+            "reports": {"type": "array", "items": _ref("ReportRow"),
+                        "description": "group=report: one row per report, in the order of each report's best section"},
+        },
+        required=["query", "total", "total_reports", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "warnings", "group"],
     ),
     "Footnote": _object(
         {"marker": STRING, "number": INTEGER, "text": STRING, "line": INTEGER, "marker_line": _nullable("integer")}
@@ -131,6 +155,7 @@ SCHEMAS = {
             "report_date": _nullable("string"),
             "doc_number": _nullable("string"),
             "issuer": _nullable("string"),
+            "doc_type": _nullable("string", description="genre of the document: Báo cáo, Kế hoạch, Quyết định, …"),
             "source": _nullable("string"),
             "format": STRING,
             "encoding": _nullable("string"),
@@ -247,6 +272,7 @@ FILTER_HELP = {
     "province": "province, e.g. Bắc Giang",
     "year": "report year: 2020 or a range 2020..2022",
     "period": "period, e.g. 6 tháng đầu năm",
+    "doctype": "genre of the document itself, e.g. Kế hoạch",
     "type": "type of a cited instrument, e.g. Nghị quyết",
     "issuer": "issuer of a cited instrument, e.g. Chính phủ",
     "instrument": "a cited instrument: key 84_NQ-CP.2020 or reference 84/NQ-CP",
@@ -262,7 +288,11 @@ def document() -> dict:
         *(_param(name, FILTER_HELP[name] + " (repeat to OR values)", STRING, repeat=True) for name in FACETS),
         _param("sort", "order of hits", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
         _param("page", "page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
-        _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
+        _param("per_page", "hits (group=report: reports) per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
+        _param("group", "section: one hit per matching section; report: one row per report with its best 1–3 "
+               "sections (the HTML page's default)", {"type": "string", "enum": list(GROUPS), "default": "section"}),
+        _param("scope", "citation filters (instrument, type, issuer): report selects the reports that cite and "
+               "searches them anywhere; section keeps only the sections that cite", {"type": "string", "enum": list(SCOPES), "default": "report"}),
     ]
     listing_parameters = [
         _param("q", "words the type, number, issuer or title must contain (accents ignored)", STRING),

@@ -21,7 +21,7 @@ __all__ = [
     "instrument_listing", "MAX_FILTER_VALUES",
 ]
 
-SEARCH_PARAMS = ("q", *FACETS, "sort", "page", "per_page")
+SEARCH_PARAMS = ("q", *FACETS, "sort", "page", "per_page", "group", "scope")
 MAX_FILTER_VALUES = 50  # filter values in one request, all facets together
 MAX_VALUE_LENGTH = 200  # characters of one filter value
 REPORT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -60,7 +60,7 @@ def values(args: MultiDict, name: str) -> list[str]:
     return out
 
 
-def search_request(args: MultiDict, per_page: int = 10) -> SearchRequest:
+def search_request(args: MultiDict, per_page: int = 10, group: str = "section") -> SearchRequest:
     """The one parser of search parameters, shared by ``/`` and ``/api/search``.
 
     ``?q=…&province=Bắc Giang&province=Bến Tre&year=2020&sort=newest&page=2&per_page=20``
@@ -76,6 +76,8 @@ def search_request(args: MultiDict, per_page: int = 10) -> SearchRequest:
         sort=single(args, "sort").strip() or "relevance",
         page=integer(args, "page", 1),
         per_page=integer(args, "per_page", per_page),
+        group=single(args, "group").strip() or group,
+        scope=single(args, "scope").strip() or "report",
     )
     return validate(request)
 

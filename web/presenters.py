@@ -16,6 +16,9 @@ from searchsvc.instruments import (
     CitingReport, Disambiguation, InstrumentDetail, InstrumentSummary, Listing, Mention, Tally,
 )
 from searchsvc.models import FACETS, Results, SearchRequest
+from searchsvc.snippets import clean_notes
+
+from . import resultrows
 
 __all__ = [
     "FACET_TITLES", "SORT_TITLES", "search_url", "report_url", "instrument_url", "date_vi", "search_page",
@@ -26,6 +29,7 @@ FACET_TITLES = {
     "province": "Tỉnh, thành phố",
     "year": "Năm báo cáo",
     "period": "Kỳ báo cáo",
+    "doctype": "Loại văn bản",
     "type": "Loại văn bản được trích dẫn",
     "issuer": "Cơ quan ban hành",
     "instrument": "Văn bản được trích dẫn",
@@ -35,6 +39,7 @@ SORT_TITLES = {"relevance": "Phù hợp nhất", "newest": "Mới nhất", "olde
 LIST_SORT_TITLES = {"count": "Trích dẫn nhiều nhất", "newest": "Mới nhất", "oldest": "Cũ nhất", "name": "Theo số hiệu"}
 DEFAULT_PER_PAGE = 10  # as web.DEFAULTS["PER_PAGE"]: left out of URLs
 DEFAULT_LIST_PER_PAGE = 50  # as web.DEFAULTS["INSTRUMENTS_PER_PAGE"]
+DEFAULT_GROUP = "report"  # the page shows one row per report unless asked otherwise
 EXAMPLES = ("giải ngân vốn đầu tư công", "Nghị quyết 84/NQ-CP", '"cải cách hành chính"', "covid province:\"Bắc Giang\"", "nong thon moi")
 
 
@@ -85,6 +90,8 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
     sort = changes.get("sort", request.sort)
     page = changes.get("page", request.page)
     per_page = changes.get("per_page", request.per_page)
+    group = changes.get("group", request.group)
+    scope = changes.get("scope", request.scope)
     pairs: list[tuple[str, str]] = [("q", q)] if q else []
     pairs += [(name, value) for name in FACETS for value in filters.get(name, [])]
     if sort != "relevance":
@@ -93,6 +100,10 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
         pairs.append(("page", str(page)))
     if per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(per_page)))
+    if group != DEFAULT_GROUP:
+        pairs.append(("group", group))
+    if scope != "report":
+        pairs.append(("scope", scope))
     return url_for(endpoint) + _query_string(pairs)
 
 
@@ -182,23 +193,13 @@ class Chip:
 
 
 @dataclass
-class HitView:
-    number: int
-    url: str
-    report_url: str
-    title: str
-    meta: list[str]
-    crumbs: list[str]
-    snippet: Markup  # escaped by the library, <mark> only
-    instruments: list[Link]
-
-
-@dataclass
 class SearchPage:
     request: SearchRequest
     results: Results
     summary: str
-    hits: list[HitView]
+    hits: list[resultrows.HitView]
+    rows: list[resultrows.RowView]  # group "report": one row per report
+    views: list[Link]  # by report / by section; with a citation filter, reports citing / citing sections
     facets: list[FacetGroup]
     chips: list[Chip]
     clear_url: str | None
@@ -213,39 +214,25 @@ class SearchPage:
     examples: list[Link]
 
 
-def _instrument_label(item: dict) -> str:
+def instrument_label(item: dict) -> str:
     return f"{item['canonical']} ({item['year']})" if item.get("year") else item["canonical"]
 
 
-def _summary(results: Results) -> str:
-    took = "dưới 1 ms" if results.took_ms < 1 else f"{results.took_ms:.0f} ms"
-    if not results.total:
-        return f"Không có kết quả ({took})"
-    first = (results.page - 1) * results.per_page + 1
-    last = first + len(results.hits) - 1
-    shown = f"Hiển thị {first}–{last} trong " if results.hits else ""
-    return f"{shown}{results.total} mục thuộc {results.total_reports} báo cáo ({took})"
+def _views(request: SearchRequest) -> list[Link]:
+    """Switches between one row per report and one per section, and, with a filter on what a
+    document cites, between the reports that cite it and only the sections that cite it."""
+    links = [Link("Theo báo cáo", search_url(request, group="report", page=1), current=request.group == "report"),
+             Link("Theo đoạn", search_url(request, group="section", page=1), current=request.group == "section")]
+    if any(request.filters.get(f) for f in ("instrument", "type", "issuer")):
+        links += [Link("Báo cáo có trích dẫn", search_url(request, scope="report", page=1), current=request.scope == "report"),
+                  Link("Chỉ các đoạn trích dẫn", search_url(request, scope="section", page=1), current=request.scope == "section")]
+    return links
 
 
 def search_page(request: SearchRequest, results: Results) -> SearchPage:
-    hits = []
-    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
-        meta = [v for v in (hit.province, str(hit.year) if hit.year else None, hit.period, date_vi(hit.report_date)) if v]
-        hits.append(
-            HitView(
-                number=number,
-                url=report_url(hit.report_id, request.q, hit.section_id),
-                report_url=report_url(hit.report_id, request.q),
-                title=hit.title,
-                meta=meta,
-                crumbs=crumbs(hit.path, hit.heading),
-                snippet=Markup(hit.snippet),
-                instruments=[
-                    Link(_instrument_label(i), instrument_url(i["key"]), title=i.get("title") or i.get("type"))
-                    for i in hit.instruments
-                ],
-            )
-        )
+    first = (results.page - 1) * results.per_page + 1
+    rows = resultrows.row_views(request, results.reports, first) if results.group == "report" else []
+    hits = [] if rows else resultrows.hit_views(request, results.hits, first)
     facets = [
         FacetGroup(
             name,
@@ -274,11 +261,15 @@ def search_page(request: SearchRequest, results: Results) -> SearchPage:
         hidden.append(("sort", request.sort))
     if request.per_page != DEFAULT_PER_PAGE:
         hidden.append(("per_page", str(request.per_page)))
+    hidden += [(name, value) for name, value, default in (("group", request.group, DEFAULT_GROUP), ("scope", request.scope, "report"))
+               if value != default]
     return SearchPage(
         request=request,
         results=results,
-        summary=_summary(results),
+        summary=resultrows.counts_summary(results),
         hits=hits,
+        rows=rows,
+        views=_views(request),
         facets=[g for g in facets if g.values],
         chips=chips,
         clear_url=search_url(request, filters={}, page=1) if chips else None,
@@ -288,7 +279,7 @@ def search_page(request: SearchRequest, results: Results) -> SearchPage:
         warnings=list(results.warnings),
         hidden=hidden,
         browsing=not request.q.strip() and not request.filters,
-        empty=not results.hits,
+        empty=not results.hits and not rows,
         heading=(f"Kết quả cho “{request.q.strip()}”" if request.q.strip()
                  else "Kết quả lọc" if request.filters else "Tất cả báo cáo"),
         examples=[Link(text, url_for("views.search") + _query_string([("q", text)])) for text in EXAMPLES],
@@ -296,11 +287,8 @@ def search_page(request: SearchRequest, results: Results) -> SearchPage:
 
 
 def hit_dicts(request: SearchRequest, results: Results) -> dict:
-    """``Results.to_dict()`` with each hit's report-page URL: the JSON of /api/search."""
-    data = results.to_dict()
-    for hit in data["hits"]:
-        hit["url"] = report_url(hit["report_id"], request.q, hit["section_id"])
-    return data
+    """``Results.to_dict()`` with each hit's and row's report-page URL: the JSON of /api/search."""
+    return resultrows.result_dicts(request, results)
 
 
 # --- instrument pages ------------------------------------------------------------------------------------------------
@@ -392,7 +380,7 @@ def _mention_view(report_id: str, mention: Mention, highlight: str) -> MentionVi
     return MentionView(
         url=report_url(report_id, highlight, mention.section_id),
         crumbs=crumbs(mention.section_path, mention.section_heading),
-        sentence=mark_surface(mention.sentence, mention.surface),
+        sentence=mark_surface(clean_notes(mention.sentence), mention.surface),  # a quote without footnote markers
         note="ghi không kèm năm" if mention.year_inferred else None,
     )
 
@@ -568,7 +556,7 @@ def report_page(report: dict, text, toc: list, q: str, notice: str | None, has_o
     ]
     labels = {}
     for citation in report.get("citations", []):
-        labels.setdefault(citation["key"], _instrument_label(citation))
+        labels.setdefault(citation["key"], instrument_label(citation))
     instruments = [
         Link(f"{labels[key]} × {count}" if count > 1 else labels[key], instrument_url(key))
         for key, count in sorted(text.citations.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))

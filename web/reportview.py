@@ -22,7 +22,8 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from searchsvc.snippets import highlight
+from searchsvc.query import Match
+from searchsvc.snippets import highlight, settle
 
 __all__ = ["ReportText", "SectionView", "FootnoteView", "TocNode", "render_report", "toc"]
 
@@ -104,10 +105,11 @@ def _locate_note(line: str, note: dict) -> tuple[tuple[int, int] | None, tuple[i
     return text_span, None  # a note inside a body line without brackets: the body keeps it
 
 
-def render_report(report: dict, terms: set[str], phrases: list[tuple[str, ...]],
-                  instrument_url: Callable[[str], str]) -> ReportText:
-    """Every section of the report as HTML lines and footnotes (see the module docstring)."""
+def render_report(report: dict, matches: list[Match], instrument_url: Callable[[str], str]) -> ReportText:
+    """Every section of the report as HTML lines and footnotes (see the module docstring). A word
+    typed with diacritics marks that spelling wherever the report has it (``snippets.settle``)."""
     text: str = report.get("text") or ""
+    matches = settle(matches, text) if matches else []
     lines = text.split("\n")
     starts = _line_starts(text)
     marks = 0
@@ -116,7 +118,7 @@ def render_report(report: dict, terms: set[str], phrases: list[tuple[str, ...]],
     def plain(piece: str) -> str:
         nonlocal marks
         piece = piece.replace("**", "")  # markdown bold markers in converted reports (DOMAIN.md)
-        html = highlight(piece, terms, phrases) if (terms or phrases) else escape(piece, quote=False)
+        html = highlight(piece, matches) if matches else escape(piece, quote=False)
         marks += html.count("<mark>")
         return html
 

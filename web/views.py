@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_instruments
 from searchsvc.query import QueryError, parse_query
-from searchsvc.searching import highlight_terms, search as run_search
+from searchsvc.searching import search as run_search
 
 from . import params, presenters, reportview
 from .state import get_catalogue, get_index, get_report
@@ -28,7 +28,7 @@ def header_query() -> dict:
 
 @bp.get("/")
 def search():
-    search_request = params.search_request(request.args, current_app.config["PER_PAGE"])
+    search_request = params.search_request(request.args, current_app.config["PER_PAGE"], group=presenters.DEFAULT_GROUP)
     results = run_search(get_index(), search_request)
     return render_template("search.html", page=presenters.search_page(search_request, results))
 
@@ -38,13 +38,13 @@ def report(report_id: str):
     params.check_known(request.args, ("q",))
     data = get_report(report_id)
     q = params.single(request.args, "q").strip()
-    terms, phrases, notice = set(), [], None
+    matches, notice = [], None
     if q:
         try:
-            terms, phrases = highlight_terms(parse_query(q))
+            matches = parse_query(q).matches()
         except QueryError as error:  # the report is still worth showing, unmarked
             notice = f"Không đánh dấu được từ khóa: {error}"
-    text = reportview.render_report(data, terms, phrases, presenters.instrument_url)
+    text = reportview.render_report(data, matches, presenters.instrument_url)
     page = presenters.report_page(data, text, reportview.toc(data), q, notice,
                                   get_index().original_file(data["id"]) is not None)
     return render_template("report.html", page=page)

@@ -47,7 +47,7 @@ import tantivy
 
 from ..analysis import analyze_text, split_compound
 from ..normalize import exact_form, fold, has_diacritics
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
 from ..schema import (EXACT_BOOST, FACET_COLUMNS, HEADING_BOOST, MULTI_SEP, PROXIMITY_BOOST, filter_clause, instrument_term,
                       word_terms)
 from .docsets import DocSet, _ranges, _ranks, merge_pairs
@@ -77,7 +77,7 @@ def _build_schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
     # filters: one raw term per value, several values by adding the field several times
     builder.add_text_field("instruments", tokenizer_name="raw", index_option="freq")
-    for name in ("report_id", "f_type", "f_issuer", "f_province", "f_period", "f_top"):
+    for name in ("report_id", "f_type", "f_issuer", "f_province", "f_period", "f_doctype", "f_top"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_unsigned_field("uid", fast=True)
@@ -243,6 +243,7 @@ def prepare(document: dict) -> tuple[dict, str]:
         "f_issuer": _keywords(document["f_issuer"]),
         "f_province": document["f_province"],
         "f_period": document["f_period"],
+        "f_doctype": document["f_doctype"],
         "f_top": document["f_top"],
         "year": int(document["year"] or 0),
         "sort_old": f"{sort_date}\x01{report_id}\x01{order}",
@@ -709,7 +710,7 @@ class _Compiler:
             return _any_of([self.translate(i, boosts) for i in node.items])
         if isinstance(node, And):
             required = [self.translate(i, boosts) for i in node.items]
-            words = [i.text for i in node.items if isinstance(i, Word)]
+            words = near_words(node)
             if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh: AndMaybe)
                 near = self.phrase(tuple(words), slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
                 return Q.boolean_query([*((Occur.Must, q) for q in required), (Occur.Should, near)])

@@ -32,7 +32,7 @@ from whoosh.util.numeric import byte_to_length
 from ..analysis import analyze_text, bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..processes import exit_with_parent
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word
+from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
 from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, build_schema, filter_clause, instrument_term, word_terms
 from .docsets import DocSet, FacetTable
 
@@ -457,7 +457,7 @@ class _Evaluator:
             return self.any_of([self.node(i, boosts) for i in node.items])
         if isinstance(node, And):
             mask, score = self.all_of([self.node(i, boosts) for i in node.items])
-            words = [i.text for i in node.items if isinstance(i, Word)]
+            words = near_words(node)
             if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh's AndMaybe)
                 near_mask, near_score = self.phrase(tuple(words), slop=2, boost=PROXIMITY_BOOST)
                 score += np.where(mask & near_mask, near_score, 0.0)

@@ -7,89 +7,13 @@ tests/artifacts/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import re
-import threading
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
-from web import create_app
+from tests.browser.conftest import DESKTOP, Q84, SEED_84, open_page
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-Q84 = "Nghị quyết 84/NQ-CP"
-SEED_84 = {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
-
-
-@pytest.fixture(scope="session")
-def server(seed_index_dir):
-    """The app on 127.0.0.1, a free port, in a background thread."""
-    app = create_app({"INDEX_DIR": str(seed_index_dir), "CORPUS_DIR": str(CORPUS)})
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, name="test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium`; "
-            "the browser tests do not skip.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
-
-
-def open_page(browser, server, viewport=DESKTOP, **options):
-    context = browser.new_context(viewport=viewport, base_url=server, locale="vi-VN", **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    return context, page, problems
-
-
-@pytest.fixture
-def desktop(browser, server):
-    context, page, problems = open_page(browser, server)
-    yield page
-    context.close()
-    assert problems == [], "no script errors and no Content-Security-Policy violations"
-
-
-@pytest.fixture
-def phone(browser, server):
-    context, page, problems = open_page(browser, server, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    yield page
-    context.close()
-    assert problems == []
 
 
 def search(page, text: str) -> None:
@@ -127,7 +51,7 @@ def test_search_for_an_instrument_lists_the_citing_reports(desktop, artifacts):
     assert parse_qs(urlsplit(desktop.url).query)["q"] == [Q84]
     assert desktop.input_value("#q") == Q84  # the query stays in the box
     assert set(hit_reports(desktop)) == SEED_84
-    assert "3 mục thuộc 3 báo cáo" in result_count(desktop)
+    assert "3 báo cáo, 3 đoạn" in result_count(desktop)
     assert desktop.locator("ol.hits mark").first.inner_text() == "84/NQ-CP"
     desktop.screenshot(path=str(artifacts / "search-desktop.png"), full_page=True)
 
@@ -141,7 +65,7 @@ def test_facet_click_filters_and_a_second_click_removes_it(desktop):
     with desktop.expect_navigation():
         link.click()
     assert parse_qs(urlsplit(desktop.url).query)["province"] == ["Bắc Giang"]
-    assert f"thuộc {expected_reports} báo cáo" in result_count(desktop)
+    assert result_count(desktop).startswith(f"{expected_reports} báo cáo,")
     metas = desktop.locator("ol.hits p.meta").all_inner_texts()
     assert metas and all("Bắc Giang" in m for m in metas)
     selected = facet.locator("a.facet-value.selected")
@@ -156,7 +80,7 @@ def test_facet_click_filters_and_a_second_click_removes_it(desktop):
 
 def test_opening_a_result_lands_on_the_highlighted_section(desktop):
     search(desktop, Q84)
-    first = desktop.locator("ol.hits h2.hit-title a").first
+    first = desktop.locator("ol.hits a.row-section-where").first  # a report's best section
     section = first.get_attribute("href").split("#", 1)[1]
     with desktop.expect_navigation():
         first.click()
