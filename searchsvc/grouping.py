@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import Callable
+
+import numpy as np
 
 from .normalize import TOKEN_RE, fold
 
-__all__ = ["ReportRow", "group_reports", "near_identical", "SECTIONS_SHOWN"]
+__all__ = ["ReportRow", "group_reports", "group_sections", "near_identical", "SECTIONS_SHOWN"]
 
 SECTIONS_SHOWN = 3  # best matching sections shown per report
 SAME_CONTENT = 0.8  # share of distinct words two sections have in common to be "the same content"
@@ -65,22 +68,42 @@ def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
 def group_reports(ranked: list[tuple]) -> list[ReportRow]:
     """Rows in the order of each report's best section; near-identical best sections of
     different reports folded under the first report that has it."""
-    rows: dict[str, ReportRow] = {}
-    for doc, score, stored in ranked:
-        row = rows.get(stored["report_id"])
-        if row is None:
-            row = rows[stored["report_id"]] = ReportRow(
-                stored["report_id"], stored["title"], stored.get("province"), stored.get("year") or None,
-                stored.get("period"), stored.get("report_date"))
-        if len(row.ranked) < SECTIONS_SHOWN:
-            row.ranked.append((doc, score, stored))
+    return group_sections([(doc, score, stored["report_id"]) for doc, score, stored in ranked], lambda i: ranked[i][2])
+
+
+def group_sections(sections: list[tuple], stored: Callable[[int], dict]) -> list[ReportRow]:
+    """``group_reports`` of sections given as (document, score, report id) in rank order, with
+    ``stored(i)`` the stored fields of the i-th: read only for each report's best section and
+    the sections its row keeps (an engine reads them one by one)."""
+    positions: dict[str, list[int]] = {}
+    for i, (_, _, report_id) in enumerate(sections):
+        kept_positions = positions.setdefault(report_id, [])
+        if len(kept_positions) < SECTIONS_SHOWN:
+            kept_positions.append(i)
     kept: list[tuple[ReportRow, frozenset[str]]] = []
-    for row in rows.values():
-        words = _words(row.ranked[0][2]["body"])
-        first = next((k for k, w in kept if near_identical(words, w)), None)
+    sizes = np.zeros(len(positions), dtype=np.int64)  # words of each kept row's best section
+    for report_id, (best, *others) in positions.items():
+        fields = stored(best)
+        words = _words(fields["body"])
+        first = _first_near(words, kept, sizes[: len(kept)])
         if first is None:
+            row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
+                            fields.get("period"), fields.get("report_date"))
+            row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in (best, *others)]
+            sizes[len(kept)] = len(words)
             kept.append((row, words))
         else:
-            first.same_content.append({"report_id": row.report_id, "title": row.title,
-                                       "province": row.province, "year": row.year})
+            first.same_content.append({"report_id": report_id, "title": fields["title"],
+                                       "province": fields.get("province"), "year": fields.get("year") or None})
     return [row for row, _ in kept]
+
+
+def _first_near(words: frozenset[str], kept: list[tuple[ReportRow, frozenset[str]]], sizes: np.ndarray):
+    """The first kept row whose best section is ``near_identical`` to ``words``. Only rows of
+    about as many words can be: the words in common are at most the smaller set, all the words
+    at least the larger one (in floating point too: division is monotonic)."""
+    if len(words) < MIN_WORDS or not kept:
+        return None
+    size = len(words)
+    close = np.minimum(sizes, size) / np.maximum(np.maximum(sizes, size), 1) >= SAME_CONTENT
+    return next((kept[k][0] for k in np.flatnonzero(close).tolist() if near_identical(words, kept[k][1])), None)

@@ -24,7 +24,7 @@ import numpy as np
 
 from .engine import SearchIndex
 from .analysis import split_compound
-from .grouping import ReportRow, group_reports
+from .grouping import ReportRow, group_reports, group_sections
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
 from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
@@ -183,14 +183,34 @@ def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) 
 
 def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[ReportRow]:
     """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
-    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections."""
+    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections. The stored
+    fields of a section are read once, and only for the sections grouping looks at."""
     fetch = max(64, 4 * wanted_rows)
+    read: dict = {}  # document -> stored fields, across fetches
     while True:
-        page, _ = engine.page(compiled, sort, 0, min(fetch, max(total, 1), MAX_GROUPED))
-        rows = group_reports(page)
+        sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
+
+        def cached(i: int, sections=sections, stored=stored) -> dict:
+            doc = sections[i][0]
+            if doc not in read:
+                read[doc] = stored(i)
+            return read[doc]
+
+        rows = group_sections(sections, cached)
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4
+
+
+def _sections(engine, compiled, sort: str, limit: int):
+    """(document, score, report id) of the best ``limit`` sections and a function reading the
+    stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
+    lazily), else from its ``page``."""
+    if hasattr(engine, "sections"):
+        sections, stored, _ = engine.sections(compiled, sort, limit)
+        return sections, stored
+    page, _ = engine.page(compiled, sort, 0, limit)
+    return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]
 
 
 def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int, int]:
