@@ -71,34 +71,40 @@ def group_reports(ranked: list[tuple]) -> list[ReportRow]:
     return group_sections([(doc, score, stored["report_id"]) for doc, score, stored in ranked], lambda i: ranked[i][2])
 
 
-def group_sections(sections: list[tuple], stored: Callable[[int], dict]) -> list[ReportRow]:
+def group_sections(sections: list[tuple], stored: Callable[[int], dict], compared: dict | None = None,
+                   detailed: int | None = None) -> list[ReportRow]:
     """``group_reports`` of sections given as (document, score, report id) in rank order, with
     ``stored(i)`` the stored fields of the i-th: read only for each report's best section and
-    the sections its row keeps (an engine reads them one by one)."""
+    the sections its row keeps (an engine reads them one by one). ``compared`` keeps whether
+    two best sections (their documents) are ``near_identical`` for the next call (a search
+    fetching more sections groups the ones it had again). Rows after the first ``detailed``
+    keep only their best section in ``ranked`` (pages up to there never show them)."""
+    compared = {} if compared is None else compared
     positions: dict[str, list[int]] = {}
     for i, (_, _, report_id) in enumerate(sections):
         kept_positions = positions.setdefault(report_id, [])
         if len(kept_positions) < SECTIONS_SHOWN:
             kept_positions.append(i)
-    kept: list[tuple[ReportRow, frozenset[str]]] = []
+    kept: list[tuple[ReportRow, frozenset[str], object]] = []  # (row, words of its best section, its document)
     sizes = np.zeros(len(positions), dtype=np.int64)  # words of each kept row's best section
     for report_id, (best, *others) in positions.items():
         fields = stored(best)
         words = _words(fields["body"])
-        first = _first_near(words, kept, sizes[: len(kept)])
+        first = _first_near(sections[best][0], words, kept, sizes[: len(kept)], compared)
         if first is None:
             row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
                             fields.get("period"), fields.get("report_date"))
-            row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in (best, *others)]
+            shown = (best, *others) if detailed is None or len(kept) < detailed else (best,)
+            row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in shown]
             sizes[len(kept)] = len(words)
-            kept.append((row, words))
+            kept.append((row, words, sections[best][0]))
         else:
             first.same_content.append({"report_id": report_id, "title": fields["title"],
                                        "province": fields.get("province"), "year": fields.get("year") or None})
-    return [row for row, _ in kept]
+    return [row for row, _, _ in kept]
 
 
-def _first_near(words: frozenset[str], kept: list[tuple[ReportRow, frozenset[str]]], sizes: np.ndarray):
+def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray, compared: dict):
     """The first kept row whose best section is ``near_identical`` to ``words``. Only rows of
     about as many words can be: the words in common are at most the smaller set, all the words
     at least the larger one (in floating point too: division is monotonic)."""
@@ -106,4 +112,11 @@ def _first_near(words: frozenset[str], kept: list[tuple[ReportRow, frozenset[str
         return None
     size = len(words)
     close = np.minimum(sizes, size) / np.maximum(np.maximum(sizes, size), 1) >= SAME_CONTENT
-    return next((kept[k][0] for k in np.flatnonzero(close).tolist() if near_identical(words, kept[k][1])), None)
+    for k in np.flatnonzero(close).tolist():
+        row, other, other_doc = kept[k]
+        same = compared.get((doc, other_doc))
+        if same is None:
+            same = compared[doc, other_doc] = near_identical(words, other)
+        if same:
+            return row
+    return None

@@ -187,6 +187,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[R
     fields of a section are read once, and only for the sections grouping looks at."""
     fetch = max(64, 4 * wanted_rows)
     read: dict = {}  # document -> stored fields, across fetches
+    compared: dict = {}  # (document, document) -> near identical, across fetches
     while True:
         sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
 
@@ -196,7 +197,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[R
                 read[doc] = stored(i)
             return read[doc]
 
-        rows = group_sections(sections, cached)
+        rows = group_sections(sections, cached, compared, detailed=wanted_rows)  # rows past the page: best section only
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4
