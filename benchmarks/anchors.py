@@ -4,12 +4,14 @@
     python benchmarks/anchors.py --quick                     # 20 reports, a few queries (CI)
     python benchmarks/anchors.py --table-only /tmp/anchors   # the tables again, from the saved runs
 
-Five systems answer the same query mix (``bench.build_query_mix``: 16 kinds, each with and without a
+The systems answer the same query mix (``bench.build_query_mix``: 16 kinds, each with and without a
 province/year filter), one query at a time, interleaved — query *i* goes to every system before
 query *i+1*, in an order that rotates — so that load on a shared machine hits all alike:
 
 * **searchsvc whoosh / tantivy**: ``searching.search()`` as the pages call it: 7 facets counted over
   distinct reports, snippets of the page.
+* **searchsvc whoosh / tantivy by report**: the same, on the same index, with results grouped by
+  report (``group="report"``, what the HTML page shows by default): up to 3 sections per row.
 * **raw tantivy**: tantivy-py with its own tokenizer (simple + lower case + ASCII folding), the
   query through ``Index.parse_query`` with every term required, province and year counted with
   ``Searcher.aggregate`` over all hits, ``SnippetGenerator`` snippets for the top 10.
@@ -48,8 +50,10 @@ import bench  # noqa: E402  (benchmarks/bench.py: query mix, percentiles)
 import generate  # noqa: E402
 
 OURS = ("searchsvc whoosh", "searchsvc tantivy")
+BY_REPORT = " by report"  # the same engine's index, results grouped by report (the HTML page's default)
+GROUPED = tuple(name + BY_REPORT for name in OURS)
 ANCHORS = ("raw tantivy", "plain whoosh", "sqlite fts5")
-WHOOSH_SYSTEMS = ("searchsvc whoosh", "plain whoosh")
+WHOOSH_SYSTEMS = ("searchsvc whoosh", "searchsvc whoosh" + BY_REPORT, "plain whoosh")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -216,6 +220,16 @@ class Searchsvc:
         return self.search_fn(self.index, self.request(q=item["q"], filters=item["filters"])).total
 
 
+class ByReport:
+    """A searchsvc system asked for results grouped by report, on the same index."""
+
+    def __init__(self, system: Searchsvc):
+        self.name, self.index, self.system = system.name + BY_REPORT, system.index, system
+
+    def search(self, item: dict) -> int:
+        return self.system.search_fn(self.index, self.system.request(q=item["q"], filters=item["filters"], group="report")).total
+
+
 # --- one size ------------------------------------------------------------------------------------------
 def _timed(make):
     started = time.perf_counter()
@@ -230,7 +244,9 @@ def run_size(corpus: Path, systems: list[str], per_kind: int, passes: int, seed:
     makers = {"raw tantivy": RawTantivy, "plain whoosh": PlainWhoosh, "sqlite fts5": SqliteFts5}
     for name in systems:
         folder = workdir / name.replace(" ", "-")
-        if name in makers:
+        if name.endswith(BY_REPORT):
+            system, seconds = ByReport(built[name.removesuffix(BY_REPORT)]), megabytes / build[name.removesuffix(BY_REPORT)]
+        elif name in makers:
             system, seconds = _timed(lambda: makers[name](folder, sections))
             seconds += parse_s
         else:
@@ -322,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = (Path(args.corpora) if args.corpora else workdir) / f"corpus-{size}"
             if not (corpus.is_dir() and any(corpus.iterdir())):
                 generate.generate(size, args.seed, corpus)
-            systems = [s for s in (*OURS, *ANCHORS) if size <= args.whoosh_max or s not in WHOOSH_SYSTEMS]
+            systems = [s for s in (*OURS, *GROUPED, *ANCHORS) if size <= args.whoosh_max or s not in WHOOSH_SYSTEMS]
             results[size] = run_size(corpus, systems, per_kind, passes, args.seed, workdir)
             if out:
                 out.mkdir(parents=True, exist_ok=True)
