@@ -226,10 +226,21 @@ def _report_rows(engine, compiled, filters, parsed, request, total_reports, matc
         rows = own + [r for r in rows if r.report_id not in ids]
     if total_reports < HANDFUL and request.sort == "relevance":
         rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
-    counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
-    for row in rows:
-        row.matched = counts.get(row.report_id, 0 if row.missing else len(row.ranked))
+    shown = rows[(request.page - 1) * request.per_page : wanted]  # rows past the page never show a count
+    for row, count in zip(shown, _sections_per_report(engine, matched, [r.report_id for r in shown])):
+        row.matched = count or (0 if row.missing else len(row.ranked))
     return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
+
+
+def _sections_per_report(engine, docs, report_ids: list[str]) -> list[int]:
+    """How many of ``docs`` each report holds: the engine's ``sections_per_report`` when it has
+    one, else counted document by document."""
+    if not report_ids:
+        return []
+    if hasattr(engine, "sections_per_report"):
+        return engine.sections_per_report(docs, report_ids)
+    counts = Counter(engine.report_of(d) for d in docs)
+    return [counts.get(r, 0) for r in report_ids]
 
 
 def _own_rows(engine, filters, tree) -> list[ReportRow]:

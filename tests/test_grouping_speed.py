@@ -70,13 +70,17 @@ def test_rows_past_detailed_keep_their_best_section_and_read_no_other(sections, 
 
 
 class _PageOnly:
-    """An engine without ``sections``: grouping goes through ``page``."""
+    """An engine without ``sections`` nor ``sections_per_report``: grouping goes through ``page``,
+    counting through ``report_of``."""
 
     def __init__(self, engine):
         self._engine = engine
 
     def page(self, *args):
         return self._engine.page(*args)
+
+    def report_of(self, doc):
+        return self._engine.report_of(doc)
 
 
 @pytest.mark.parametrize("q", ["giải ngân vốn đầu tư công", "ngân sách", "kinh tế", '"vốn đầu tư"', "covid"])
@@ -93,16 +97,18 @@ def test_engine_sections_group_as_the_page_fallback(seed_index, q, sort):
         assert [r.ranked for r in fast] == [r.ranked for r in plain]
 
 
-def test_grouped_search_is_the_same_through_the_page_fallback(seed_index, monkeypatch):
-    request = SearchRequest(q="đầu tư công", group="report", per_page=5, page=2)
+@pytest.mark.parametrize("q, page", [("đầu tư công", 1), ("đầu tư công", 2), ("ngân sách nhà nước", 1), ("covid", 2)])
+def test_grouped_search_is_the_same_through_the_fallbacks(seed_index, monkeypatch, q, page):
+    request = SearchRequest(q=q, group="report", per_page=2, page=page)
     fast = searching.search(seed_index, request).to_dict()
-    monkeypatch.setattr(searching, "_sections", lambda engine, *args: _FALLBACK(_PageOnly(engine), *args))
+    for name, fallback in _FALLBACKS.items():
+        monkeypatch.setattr(searching, name, lambda engine, *args, fallback=fallback: fallback(_PageOnly(engine), *args))
     plain = searching.search(seed_index, request).to_dict()
     fast.pop("took_ms"), plain.pop("took_ms")
-    assert fast == plain
+    assert fast["reports"] and fast == plain
 
 
-_FALLBACK = searching._sections
+_FALLBACKS = {"_sections": searching._sections, "_sections_per_report": searching._sections_per_report}
 
 
 @settings(max_examples=500, deadline=None)

@@ -430,6 +430,12 @@ class Reader:
         hits = self._searcher.search(query, expected, count=False, order_by_field="uid", order=tantivy.Order.Asc).hits
         return np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))
 
+    def sections_per_report(self, docs, report_ids: list[str]) -> list[int]:
+        """How many of ``docs`` each of ``report_ids`` holds, counted at once from the arrays."""
+        arrays = self._load()
+        counts = np.bincount(arrays.report_of[DocSet.array_of(docs)], minlength=len(arrays.first_uid))
+        return [int(counts[arrays.report_numbers[r]]) if r in arrays.report_numbers else 0 for r in report_ids]
+
     def report_of(self, doc: int) -> str:
         return self._load().report_ids[doc]
 
