@@ -62,7 +62,8 @@ def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     """
     if min(len(a), len(b)) < MIN_WORDS:
         return False
-    return len(a & b) / len(a | b) >= SAME_CONTENT
+    common = len(a & b)
+    return common / (len(a) + len(b) - common) >= SAME_CONTENT  # the words of both: no union built
 
 
 def group_reports(ranked: list[tuple]) -> list[ReportRow]:
