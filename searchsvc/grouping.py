@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import Callable
+
+import numpy as np
 
 from .normalize import TOKEN_RE, fold
 
-__all__ = ["ReportRow", "group_reports", "near_identical", "SECTIONS_SHOWN"]
+__all__ = ["ReportRow", "group_reports", "group_sections", "near_identical", "SECTIONS_SHOWN"]
 
 SECTIONS_SHOWN = 3  # best matching sections shown per report
 SAME_CONTENT = 0.8  # share of distinct words two sections have in common to be "the same content"
@@ -59,28 +62,62 @@ def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     """
     if min(len(a), len(b)) < MIN_WORDS:
         return False
-    return len(a & b) / len(a | b) >= SAME_CONTENT
+    common = len(a & b)
+    return common / (len(a) + len(b) - common) >= SAME_CONTENT  # the words of both: no union built
 
 
 def group_reports(ranked: list[tuple]) -> list[ReportRow]:
     """Rows in the order of each report's best section; near-identical best sections of
     different reports folded under the first report that has it."""
-    rows: dict[str, ReportRow] = {}
-    for doc, score, stored in ranked:
-        row = rows.get(stored["report_id"])
-        if row is None:
-            row = rows[stored["report_id"]] = ReportRow(
-                stored["report_id"], stored["title"], stored.get("province"), stored.get("year") or None,
-                stored.get("period"), stored.get("report_date"))
-        if len(row.ranked) < SECTIONS_SHOWN:
-            row.ranked.append((doc, score, stored))
-    kept: list[tuple[ReportRow, frozenset[str]]] = []
-    for row in rows.values():
-        words = _words(row.ranked[0][2]["body"])
-        first = next((k for k, w in kept if near_identical(words, w)), None)
+    return group_sections([(doc, score, stored["report_id"]) for doc, score, stored in ranked], lambda i: ranked[i][2])
+
+
+def group_sections(sections: list[tuple], stored: Callable[[int], dict], compared: dict | None = None,
+                   detailed: int | None = None) -> list[ReportRow]:
+    """``group_reports`` of sections given as (document, score, report id) in rank order, with
+    ``stored(i)`` the stored fields of the i-th: read only for each report's best section and
+    the sections its row keeps (an engine reads them one by one). ``compared`` keeps whether
+    two best sections (their documents) are ``near_identical`` for the next call (a search
+    fetching more sections groups the ones it had again). Rows after the first ``detailed``
+    keep only their best section in ``ranked`` (pages up to there never show them)."""
+    compared = {} if compared is None else compared
+    positions: dict[str, list[int]] = {}
+    for i, (_, _, report_id) in enumerate(sections):
+        kept_positions = positions.setdefault(report_id, [])
+        if len(kept_positions) < SECTIONS_SHOWN:
+            kept_positions.append(i)
+    kept: list[tuple[ReportRow, frozenset[str], object]] = []  # (row, words of its best section, its document)
+    sizes = np.zeros(len(positions), dtype=np.int64)  # words of each kept row's best section
+    for report_id, (best, *others) in positions.items():
+        fields = stored(best)
+        words = _words(fields["body"])
+        first = _first_near(sections[best][0], words, kept, sizes[: len(kept)], compared)
         if first is None:
-            kept.append((row, words))
+            row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
+                            fields.get("period"), fields.get("report_date"))
+            shown = (best, *others) if detailed is None or len(kept) < detailed else (best,)
+            row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in shown]
+            sizes[len(kept)] = len(words)
+            kept.append((row, words, sections[best][0]))
         else:
-            first.same_content.append({"report_id": row.report_id, "title": row.title,
-                                       "province": row.province, "year": row.year})
-    return [row for row, _ in kept]
+            first.same_content.append({"report_id": report_id, "title": fields["title"],
+                                       "province": fields.get("province"), "year": fields.get("year") or None})
+    return [row for row, _, _ in kept]
+
+
+def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray, compared: dict):
+    """The first kept row whose best section is ``near_identical`` to ``words``. Only rows of
+    about as many words can be: the words in common are at most the smaller set, all the words
+    at least the larger one (in floating point too: division is monotonic)."""
+    if len(words) < MIN_WORDS or not kept:
+        return None
+    size = len(words)
+    close = np.minimum(sizes, size) / np.maximum(np.maximum(sizes, size), 1) >= SAME_CONTENT
+    for k in np.flatnonzero(close).tolist():
+        row, other, other_doc = kept[k]
+        same = compared.get((doc, other_doc))
+        if same is None:
+            same = compared[doc, other_doc] = near_identical(words, other)
+        if same:
+            return row
+    return None

@@ -24,7 +24,7 @@ import numpy as np
 
 from .engine import SearchIndex
 from .analysis import split_compound
-from .grouping import ReportRow, group_reports
+from .grouping import ReportRow, group_reports, group_sections
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
 from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
@@ -183,14 +183,35 @@ def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) 
 
 def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[ReportRow]:
     """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
-    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections."""
+    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections. The stored
+    fields of a section are read once, and only for the sections grouping looks at."""
     fetch = max(64, 4 * wanted_rows)
+    read: dict = {}  # document -> stored fields, across fetches
+    compared: dict = {}  # (document, document) -> near identical, across fetches
     while True:
-        page, _ = engine.page(compiled, sort, 0, min(fetch, max(total, 1), MAX_GROUPED))
-        rows = group_reports(page)
+        sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
+
+        def cached(i: int, sections=sections, stored=stored) -> dict:
+            doc = sections[i][0]
+            if doc not in read:
+                read[doc] = stored(i)
+            return read[doc]
+
+        rows = group_sections(sections, cached, compared, detailed=wanted_rows)  # rows past the page: best section only
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4
+
+
+def _sections(engine, compiled, sort: str, limit: int):
+    """(document, score, report id) of the best ``limit`` sections and a function reading the
+    stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
+    lazily), else from its ``page``."""
+    if hasattr(engine, "sections"):
+        sections, stored, _ = engine.sections(compiled, sort, limit)
+        return sections, stored
+    page, _ = engine.page(compiled, sort, 0, limit)
+    return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]
 
 
 def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int, int]:
@@ -205,10 +226,21 @@ def _report_rows(engine, compiled, filters, parsed, request, total_reports, matc
         rows = own + [r for r in rows if r.report_id not in ids]
     if total_reports < HANDFUL and request.sort == "relevance":
         rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
-    counts = Counter(engine.report_of(d) for d in matched) if rows else Counter()
-    for row in rows:
-        row.matched = counts.get(row.report_id, 0 if row.missing else len(row.ranked))
+    shown = rows[(request.page - 1) * request.per_page : wanted]  # rows past the page never show a count
+    for row, count in zip(shown, _sections_per_report(engine, matched, [r.report_id for r in shown])):
+        row.matched = count or (0 if row.missing else len(row.ranked))
     return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
+
+
+def _sections_per_report(engine, docs, report_ids: list[str]) -> list[int]:
+    """How many of ``docs`` each report holds: the engine's ``sections_per_report`` when it has
+    one, else counted document by document."""
+    if not report_ids:
+        return []
+    if hasattr(engine, "sections_per_report"):
+        return engine.sections_per_report(docs, report_ids)
+    counts = Counter(engine.report_of(d) for d in docs)
+    return [counts.get(r, 0) for r in report_ids]
 
 
 def _own_rows(engine, filters, tree) -> list[ReportRow]:

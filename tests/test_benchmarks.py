@@ -298,3 +298,39 @@ def test_compare_rss_target_is_the_serving_worker():
 def test_compare_plans_sizes_and_engines(argv, expected):
     compare = _compare_module()
     assert compare.plan(compare.parse_args(argv)) == expected
+
+
+ANCHORS = ROOT / "benchmarks" / "anchors.py"
+SYSTEMS = ("searchsvc whoosh", "searchsvc tantivy", "raw tantivy", "plain whoosh", "sqlite fts5")
+
+
+def test_anchors_run_every_system_on_the_same_mix_and_print_the_ratio_table(tmp_path):
+    run = subprocess.run([sys.executable, str(ANCHORS), "--quick", "--out", str(tmp_path)],
+                         capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "20.json").read_text())
+    assert list(result["systems"]) == list(SYSTEMS)
+    counts = {name: system["overall"]["n"] for name, system in result["systems"].items()}
+    assert len(set(counts.values())) == 1 and counts["raw tantivy"] == result["queries"], counts
+    for name in SYSTEMS:
+        assert f"| 20 | {name} |" in run.stdout
+    # the reference row is raw Tantivy itself
+    assert re.search(r"\| 20 \| raw tantivy \|[^\n]*\| 1\.0× \| 1\.0× \|", run.stdout), run.stdout
+    again = subprocess.run([sys.executable, str(ANCHORS), "--table-only", str(tmp_path)],
+                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert again.returncode == 0 and "| 20 | sqlite fts5 |" in again.stdout
+
+
+def test_anchor_query_text_keeps_phrases_and_drops_the_operator():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import anchors
+
+    cases = [  # (query as the mix writes it, groups every anchor must require)
+        ('"đầu tư công" AND "giải ngân"', [["đầu", "tư", "công"], ["giải", "ngân"]]),
+        ("giải ngân vốn", [["giải"], ["ngân"], ["vốn"]]),
+        ("Nghị quyết 84/NQ-CP", [["nghị"], ["quyết"], ["84", "nq", "cp"]]),  # a code is a phrase of its parts
+    ]
+    for q, groups in cases:
+        assert anchors.terms_of({"q": q, "filters": {}}) == groups
+    assert anchors._fts_text([["a", "b"], ["c"]]) == '"a b" AND "c"'
+    assert anchors._tantivy_text([["a", "b"], ["c"]]) == '+"a b" +c'

@@ -360,6 +360,24 @@ class Reader:
 
     def page(self, compiled: dict, sort: str, offset: int, limit: int):
         """(uid, score, stored fields) of one page, and the total number of hits."""
+        hits, total = self._top(compiled, sort, offset, limit)
+        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        return [(uid, score, self._stored(address)) for uid, (score, address) in zip(uids, hits)], total
+
+    def sections(self, compiled: dict, sort: str, limit: int):
+        """The best ``limit`` hits as (uid, score, report id), a function giving the stored
+        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total."""
+        hits, total = self._top(compiled, sort, 0, limit)
+        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        report_ids = self._load().report_ids
+        found = [(uid, score, report_ids[uid]) for uid, (score, _) in zip(uids, hits)]
+        return found, lambda i: self._stored(hits[i][1]), total
+
+    def _stored(self, address) -> dict:
+        return json.loads(self._searcher.doc(address).get_first("hit"))
+
+    def _top(self, compiled: dict, sort: str, offset: int, limit: int):
+        """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, and the total."""
         query = self._restricted(compiled, part="scored")
         if sort == "relevance":
             hits, total = self._ranked(query, offset + limit)
@@ -369,12 +387,7 @@ class Reader:
             results = self._searcher.search(query, max(limit, 1), offset=offset, order_by_field=key, order=tantivy.Order.Asc)
             hits, total = [(0.0, address) for _, address in results.hits[:limit]], results.count
         compiled["totals"][None] = total  # matching_docs, later in this search, needs it
-        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
-        page = [
-            (uid, score, json.loads(self._searcher.doc(address).get_first("hit")))
-            for uid, (score, address) in zip(uids, hits)
-        ]
-        return page, total
+        return hits, total
 
     def _ranked(self, query: tantivy.Query, wanted: int):
         """The best ``wanted`` hits as (score, address), equal scores newest report first, then
@@ -450,6 +463,12 @@ class Reader:
             return np.zeros(0, dtype=np.int64)
         hits = self._searcher.search(query, expected, count=False, order_by_field="uid", order=tantivy.Order.Asc).hits
         return np.fromiter(map(_FIRST, hits), dtype=np.int64, count=len(hits))
+
+    def sections_per_report(self, docs, report_ids: list[str]) -> list[int]:
+        """How many of ``docs`` each of ``report_ids`` holds, counted at once from the arrays."""
+        arrays = self._load()
+        counts = np.bincount(arrays.report_of[DocSet.array_of(docs)], minlength=len(arrays.first_uid))
+        return [int(counts[arrays.report_numbers[r]]) if r in arrays.report_numbers else 0 for r in report_ids]
 
     def report_of(self, doc: int) -> str:
         return self._load().report_ids[doc]

@@ -185,8 +185,8 @@ class Reader:
                 mask = mask & filter_mask
         return mask
 
-    def page(self, compiled: dict, sort: str, offset: int, limit: int):
-        """(doc, score, stored fields) of one page, and the total number of hits."""
+    def _top(self, compiled: dict, sort: str, offset: int, limit: int):
+        """(doc, score) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, and the total."""
         docs = self.matching_docs(compiled).array
         wanted = offset + limit
         if sort == "relevance":
@@ -197,9 +197,17 @@ class Reader:
             chosen = np.argpartition(ranks, wanted - 1)[:wanted] if len(docs) > wanted else np.arange(len(docs))
             order = chosen[np.argsort(ranks[chosen])]
             scores = np.zeros(self._n)
-        searcher = self._searcher
-        page = [(int(doc), float(scores[doc]), searcher.stored_fields(int(doc))) for doc in docs[order][offset:wanted]]
-        return page, len(docs)
+        return [(int(doc), float(scores[doc])) for doc in docs[order][offset:wanted]], len(docs)
+
+    def page(self, compiled: dict, sort: str, offset: int, limit: int):
+        """(doc, score, stored fields) of one page, and the total number of hits."""
+        top, total = self._top(compiled, sort, offset, limit)
+        return [(doc, score, self._searcher.stored_fields(doc)) for doc, score in top], total
+
+    def sections(self, compiled: dict, sort: str, limit: int):
+        """(doc, score, report id) of the best ``limit`` hits, the stored fields of the i-th on demand, the total."""
+        top, total = self._top(compiled, sort, 0, limit)
+        return [(doc, score, self.report_of(doc)) for doc, score in top], lambda i: self._searcher.stored_fields(top[i][0]), total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> DocSet:
         """Documents matching the query and every filter but ``excluding``."""
