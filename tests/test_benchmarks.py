@@ -301,7 +301,8 @@ def test_compare_plans_sizes_and_engines(argv, expected):
 
 
 ANCHORS = ROOT / "benchmarks" / "anchors.py"
-SYSTEMS = ("searchsvc whoosh", "searchsvc tantivy", "raw tantivy", "plain whoosh", "sqlite fts5")
+SYSTEMS = ("searchsvc whoosh", "searchsvc tantivy", "searchsvc whoosh by report", "searchsvc tantivy by report",
+           "raw tantivy", "plain whoosh", "sqlite fts5")
 
 
 def test_anchors_run_every_system_on_the_same_mix_and_print_the_ratio_table(tmp_path):

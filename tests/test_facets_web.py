@@ -166,13 +166,15 @@ def test_year_range_form_filters_and_shows_a_chip(client):
     assert "2021–2023" in chip.text and query_of(chip.get("href")) == {}
     metas = [m.text for m in document.find("ol", class_="hits").find_all("p", class_="meta")]
     assert metas and all("2021" in m or "2023" in m for m in metas)
+    reversed_bounds = api(client, "/api/search?year_from=2021&year_to=2020&per_page=100")
+    assert reversed_bounds["total_reports"] == 4  # bounds typed the wrong way round: the same range
     only_from = api(client, "/api/search?year_from=2021&per_page=100")
     assert {h["year"] for h in only_from["hits"]} == {2021, 2023}
 
 
 @pytest.mark.parametrize(
     "query",
-    ["year_from=20x", "year_to=99999", "year_from=2022&year_to=2020", "year_from=2020&year_from=2021"],
+    ["year_from=20x", "year_to=99999", "year_to=%1E", "year_from=%202020", "year_from=2020&year_from=2021"],
 )
 def test_bad_year_range_is_400(client, query):
     response = client.get(f"/api/search?{query}")
@@ -219,6 +221,7 @@ def test_results_page_links_exports_api_and_page_size(client):
     assert urlsplit(links["JSON"]).path == "/api/export.json"
     assert urlsplit(links["API JSON"]).path == "/api/search"
     assert query_of(links["API JSON"])["page"] == ["2"]
+    assert query_of(links["API JSON"])["group"] == ["report"]  # the API answers with the page's rows
     form = document.find("form", class_="per-page")
     options = {o.get("value"): "selected" in o.attrs for o in form.find("select").find_all("option")}
     assert options == {"10": False, "20": True, "50": False, "100": False}

@@ -62,7 +62,7 @@ def exported_rows(index: SearchIndex, search_request: SearchRequest) -> tuple[li
     rows: list[dict] = []
     page, total, reports = 1, 0, 0
     while len(rows) < MAX_EXPORT:
-        results = run_search(index, replace(expanded, page=page, per_page=MAX_PER_PAGE))
+        results = run_search(index, replace(expanded, page=page, per_page=MAX_PER_PAGE, group="section"))  # a row per section
         total, reports = results.total, results.total_reports
         rows += [_row(len(rows) + n, hit, search_request.q) for n, hit in enumerate(results.hits, start=1)]
         if not results.hits or page >= results.pages:
@@ -99,7 +99,7 @@ def json_document(search_request: SearchRequest, rows: list[dict], total: int, r
 
 def export_links(search_request: SearchRequest) -> dict[str, str]:
     """The page's links to its own results as CSV, JSON (all pages) and the JSON API (this page)."""
-    whole = replace(search_request, page=1)
+    whole = replace(search_request, page=1, group="section")  # exports hold a row per section
     return {
         "csv": search_url(whole, endpoint="api.export_csv"),
         "json": search_url(whole, endpoint="api.export_json"),

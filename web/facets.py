@@ -119,6 +119,8 @@ def state(request: SearchRequest, *, skip_year: bool = False) -> list[tuple[str,
         pairs.append(("sort", request.sort))
     if request.per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(request.per_page)))
+    pairs += [(name, value) for name, value, default in (("group", request.group, DEFAULT_GROUP), ("scope", request.scope, "report"))
+              if value != default]  # the view in force (by report or by section, citing sections only)
     return pairs
 
 

@@ -100,21 +100,25 @@ def search_request(args: MultiDict, per_page: int = 10, group: str = "section") 
         sort=single(args, "sort", "relevance"),
         page=integer(args, "page", 1),
         per_page=integer(args, "per_page", per_page),
-        group=single(args, "group").strip() or group,
-        scope=single(args, "scope").strip() or "report",
+        group=single(args, "group", group),  # present but empty or unknown: a 400, as for sort
+        scope=single(args, "scope", "report"),
     )
     return validate(request)
 
 
 def year_span(args: MultiDict) -> str | None:
     """``year_from``/``year_to`` (the "Năm từ … đến …" fields) as one year filter value:
-    2020 and 2022 -> "2020..2022", only 2020 -> "2020.."; None when both are empty."""
-    low, high = single(args, "year_from").strip(), single(args, "year_to").strip()
+    2020 and 2022 -> "2020..2022", only 2020 -> "2020.."; None when both are empty. Bounds typed
+    the wrong way round are read as the range they name (2022 and 2020 -> "2020..2022"): the form
+    cannot say which field a reader meant, and the OpenAPI document cannot forbid the order."""
+    low, high = single(args, "year_from"), single(args, "year_to")
+    for name, value in (("year_from", low), ("year_to", high)):
+        if not re.fullmatch(r"([0-9]{4})?", value):  # an empty field is no bound
+            raise QueryError(f"Tham số “{name}” phải là năm có 4 chữ số (nhận được: “{value[:40]}”).")
+    if low and high and low > high:
+        low, high = high, low
     if not low and not high:
         return None
-    for name, value in (("year_from", low), ("year_to", high)):
-        if value and not re.fullmatch(r"\d{4}", value):
-            raise QueryError(f"Tham số “{name}” phải là năm có 4 chữ số (nhận được: “{value[:40]}”).")
     return f"{low}..{high}" if low != high else low
 
 
@@ -125,9 +129,7 @@ def facet_request(args: MultiDict, per_page: int = 10, group: str = "section") -
     text = single(args, "fq").strip()
     if len(text) > MAX_VALUE_LENGTH:
         raise QueryError(f"Giá trị của “fq” dài quá {MAX_VALUE_LENGTH} ký tự.")
-    page = integer(args, "fpage", 1)
-    if page < 1:
-        raise QueryError("Số trang phải từ 1 trở lên.")
+    page = page_number(args, "fpage")
     return search_request(rest, per_page, group), text, page
 
 

@@ -95,7 +95,7 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
         pairs.append(("page", str(page)))
     if per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(per_page)))
-    if group != DEFAULT_GROUP:
+    if group != ("section" if endpoint.startswith("api.") else DEFAULT_GROUP):  # each endpoint's own default
         pairs.append(("group", group))
     if scope != "report":
         pairs.append(("scope", scope))

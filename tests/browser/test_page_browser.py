@@ -128,7 +128,7 @@ def test_year_range_form_filters_and_shows_a_chip(view):
 # --- 4. export, page size, API link ----------------------------------------------------------------------------------------------
 def test_csv_export_downloads_every_result(view):
     view.goto("/?q=" + WORDS + "&province=Bắc Giang")
-    total = int(re.search(r"trong (\d+) mục", result_count(view)).group(1))
+    total = int(re.search(r"(\d+) đoạn", result_count(view)).group(1))  # "N báo cáo, M đoạn": a row per section
     with view.expect_download() as download:
         view.locator("p.exports a", has_text="CSV").click()
     data = open(download.value.path(), "rb").read()
@@ -138,7 +138,7 @@ def test_csv_export_downloads_every_result(view):
 
 
 def test_page_size_control_and_api_link(view):
-    view.goto("/?q=" + WORDS)
+    view.goto("/?q=" + WORDS + "&group=section")  # the seeds hold 5 reports: count sections
     assert view.locator("ol.hits > li").count() == 10
     if view.js:  # choosing a size applies it
         with view.expect_navigation():
@@ -146,7 +146,7 @@ def test_page_size_control_and_api_link(view):
     else:
         view.select_option("#per-page", "20")
         follow(view, view.locator("form.per-page button"))
-    assert query(view) == {"q": [WORDS], "per_page": ["20"]}
+    assert query(view) == {"q": [WORDS], "per_page": ["20"], "group": ["section"]}
     assert view.locator("ol.hits > li").count() == 20
     api = view.locator("p.exports a", has_text="API JSON").get_attribute("href")
     assert urlsplit(api).path == "/api/search"
