@@ -79,7 +79,7 @@ def values(args: MultiDict, name: str, years: tuple[str, str] | None = None) -> 
     for value in given:
         if len(value) > MAX_VALUE_LENGTH:
             raise QueryError(f"Giá trị của “{name}” dài quá {MAX_VALUE_LENGTH} ký tự.")
-        if years and value and not re.fullmatch(years[0], value):
+        if years and not re.fullmatch(years[0], value):  # an empty year is no year (the schema says so too)
             raise QueryError(f"Năm không hợp lệ: “{value[:40]}” (ví dụ: {years[1]}).")
     return list(dict.fromkeys(v.strip() for v in given if v.strip()))
 
