@@ -3,6 +3,7 @@
     python benchmarks/anchors.py --sizes 500,2000,10000 --whoosh-max 2000 --corpora /tmp --out /tmp/anchors
     python benchmarks/anchors.py --quick                     # 20 reports, a few queries (CI)
     python benchmarks/anchors.py --table-only /tmp/anchors   # the tables again, from the saved runs
+    python benchmarks/anchors.py --sizes 2000 --systems "searchsvc tantivy,raw tantivy"  # a subset
 
 The systems answer the same query mix (``bench.build_query_mix``: 16 kinds, each with and without a
 province/year filter), one query at a time, interleaved — query *i* goes to every system before
@@ -307,6 +308,15 @@ def render(results: dict[int, dict]) -> str:
     return "\n".join(head) + "\n\n" + ratio_table(results) + "\n" + kind_table(results)
 
 
+def chosen_systems(listed: str | None) -> list[str]:
+    """The systems named (all when none is), in the table's order; a grouped view brings its engine."""
+    every = (*OURS, *GROUPED, *ANCHORS)
+    wanted = set(listed.split(",")) if listed else set(every)
+    if unknown := wanted - set(every):
+        raise SystemExit(f"unknown systems: {', '.join(sorted(unknown))} (known: {', '.join(every)})")
+    return [s for s in every if s in wanted or s + BY_REPORT in wanted]
+
+
 # --- command line -------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -317,6 +327,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--per-kind", type=int, default=10, help="queries of each kind (default 10)")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the mix (default 3)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--systems", help="a comma-separated subset of the systems (default: all of them)")
     parser.add_argument("--quick", action="store_true", help="20 reports, 2 queries a kind, 1 pass")
     parser.add_argument("--table-only", metavar="DIR", help="print the tables of a finished run in DIR")
     return parser.parse_args(argv)
@@ -329,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render(results))
         return 0
     sizes = [20] if args.quick else [int(s) for s in args.sizes.split(",")]
+    chosen = chosen_systems(args.systems)
     per_kind, passes = (2, 1) if args.quick else (args.per_kind, args.passes)
     out = Path(args.out) if args.out else None
     results = {}
@@ -338,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = (Path(args.corpora) if args.corpora else workdir) / f"corpus-{size}"
             if not (corpus.is_dir() and any(corpus.iterdir())):
                 generate.generate(size, args.seed, corpus)
-            systems = [s for s in (*OURS, *GROUPED, *ANCHORS) if size <= args.whoosh_max or s not in WHOOSH_SYSTEMS]
+            systems = [s for s in chosen if size <= args.whoosh_max or s not in WHOOSH_SYSTEMS]
             results[size] = run_size(corpus, systems, per_kind, passes, args.seed, workdir)
             if out:
                 out.mkdir(parents=True, exist_ok=True)
