@@ -50,7 +50,8 @@ class ReportRow:
 def _words(body: str) -> frozenset[str]:
     """Distinct folded words of the start of a text (``COMPARED`` characters), numbers left out
     (copies differ by figures and names)."""
-    return frozenset(w for w in TOKEN_RE.findall(fold(body[:COMPARED])) if not _DIGITS.search(w))
+    words = set(TOKEN_RE.findall(fold(body[:COMPARED])))  # each distinct word checked once
+    return frozenset(words.difference([w for w in words if _DIGITS.search(w)]))
 
 
 def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -91,7 +92,7 @@ def group_sections(sections: list[tuple], stored: Callable[[int], dict], compare
     for report_id, (best, *others) in positions.items():
         fields = stored(best)
         words = _words(fields["body"])
-        first = _first_near(sections[best][0], words, kept, sizes[: len(kept)], compared)
+        first = _first_near(sections[best][0], words, kept, sizes, compared)
         if first is None:
             row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
                             fields.get("period"), fields.get("report_date"))
@@ -108,12 +109,11 @@ def group_sections(sections: list[tuple], stored: Callable[[int], dict], compare
 def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray, compared: dict):
     """The first kept row whose best section is ``near_identical`` to ``words``. Only rows of
     about as many words can be: the words in common are at most the smaller set, all the words
-    at least the larger one (in floating point too: division is monotonic)."""
+    at least the larger one (in floating point too: division is monotonic). ``sizes[k]`` is the
+    number of words of the k-th kept row."""
     if len(words) < MIN_WORDS or not kept:
         return None
-    size = len(words)
-    close = np.minimum(sizes, size) / np.maximum(np.maximum(sizes, size), 1) >= SAME_CONTENT
-    for k in np.flatnonzero(close).tolist():
+    for k in _close(sizes, len(kept), len(words)):
         row, other, other_doc = kept[k]
         same = compared.get((doc, other_doc))
         if same is None:
@@ -121,3 +121,19 @@ def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray
         if same:
             return row
     return None
+
+
+HEAD = 16  # kept rows whose size is checked one by one, before the others at once
+
+
+def _close(sizes: np.ndarray, count: int, size: int):
+    """The kept rows (of the first ``count``) that are about ``size`` words long, in order: the
+    first ``HEAD`` one by one (a copy mostly folds into one of the first rows; a row found there
+    spares the array work), the others at once."""
+    for k, other in enumerate(sizes[: min(count, HEAD)].tolist()):
+        if min(other, size) / max(other, size, 1) >= SAME_CONTENT:
+            yield k
+    if count > HEAD:
+        rest = sizes[HEAD:count]
+        close = np.minimum(rest, size) / np.maximum(np.maximum(rest, size), 1) >= SAME_CONTENT
+        yield from (np.flatnonzero(close) + HEAD).tolist()

@@ -105,13 +105,36 @@ def _build_fold_table() -> dict[int, str]:
 _FOLD_TABLE = _build_fold_table()
 
 
+_SINGLE_BELOW = 0x2200  # Latin letters, general punctuation, super- and subscripts
+_SEVERAL = 0xFFFFFFFF  # in ``_single_folds``: the fold of this code point is not one character
+
+
+@lru_cache(maxsize=1)
+def _single_folds() -> np.ndarray:
+    """Code point -> the one character ``fold`` makes of it (``_SEVERAL`` when it makes none or
+    several), below ``_SINGLE_BELOW``: a text of such characters folds by one table lookup each."""
+    table = np.full(_SINGLE_BELOW, _SEVERAL, dtype=np.uint32)
+    for code in range(_SINGLE_BELOW):
+        folded = "".join(map(_fold_char, _FOLD_TABLE.get(code, chr(code))))
+        if len(folded) == 1:
+            table[code] = ord(folded)
+    return table
+
+
 def fold(text: str) -> str:
     """Accent- and case-insensitive matching form (unidecode-based; đ -> d).
 
     >>> fold("Nghị quyết số 15/2021/NĐ-CP của Thủ tướng")
     'nghi quyet so 15/2021/nd-cp cua thu tuong'
     """
-    folded = nfc(text).translate(_FOLD_TABLE)
+    text = nfc(text)
+    if len(text) > 64 and not text.isascii():  # long texts: every character at once when each folds to one
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        if codes.max() < _SINGLE_BELOW:
+            folded = _single_folds()[codes]
+            if not (folded == _SEVERAL).any():
+                return folded.tobytes().decode("utf-32-le")
+    folded = text.translate(_FOLD_TABLE)
     if folded.isascii():
         return folded
     return "".join(_fold_char(ch) for ch in folded)

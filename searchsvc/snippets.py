@@ -17,7 +17,7 @@ query words first), merged when they overlap or touch, cut at word boundaries wi
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from html import escape
@@ -55,18 +55,33 @@ _exact = lru_cache(maxsize=1 << 14)(exact_form)
 _fold = lru_cache(maxsize=1 << 14)(fold)
 
 # Footnote markup a reader should not see in a quote: markers "⁽¹⁾", "[1]", "[footnote:2]",
-# "[footnoteRef:2]", inline notes "[13: Nghị quyết …]", markdown bold/italic "**".
-_NOTES = re.compile(rf"[ \t]*(?:\[\s*\d{{1,3}}\s*:[^\]\n]*\]|{MARKER}(?!\w))|\*+", re.IGNORECASE)
+# "[footnoteRef:2]", inline notes "[13: Nghị quyết …]" (with the blanks before them), markdown
+# bold/italic "**".
+_NOTES = re.compile(rf"(?P<note>\[\s*\d{{1,3}}\s*:[^\]\n]*\]|{MARKER}(?!\w))|\*+", re.IGNORECASE)
 _NOTE_START = re.compile(r"[\[⁽⁰¹²³⁴⁵⁶⁷⁸⁹*]")  # a character every match of ``_NOTES`` holds: most texts have none
 
 
 def clean_notes(text: str) -> str:
     """``text`` without footnote markers, inline notes and emphasis markers.
 
+    The notes are found where they begin (a pattern starting with blanks would be tried at every
+    blank of the text), and the blanks before a note go with it.
+
     >>> clean_notes("theo Nghị quyết⁽¹⁾ [footnoteRef:2] số 84[3: Nghị quyết về …] của **Chính phủ**")
     'theo Nghị quyết số 84 của Chính phủ'
     """
-    return _NOTES.sub("", text) if _NOTE_START.search(text) else text
+    if not _NOTE_START.search(text):
+        return text
+    pieces, position = [], 0
+    for found in _NOTES.finditer(text):
+        start = found.start()
+        if found.group("note") is not None:
+            while start > position and text[start - 1] in " \t":
+                start -= 1
+        pieces.append(text[position:start])
+        position = found.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _fold_letters(text: str) -> str:
@@ -107,12 +122,20 @@ def _token_at(text: str, place: int) -> tuple[int, int]:
     return place, place
 
 
+def _alone(text: str, place: int, end: int) -> bool:
+    """Whether the letters ``place:end`` (between non-letters) are a whole token: no separator
+    joins them to letters before or after (then ``_token_at`` would find just them)."""
+    return not ((place > 1 and text[place - 1] in _SEPARATORS and text[place - 2].isalnum())
+                or (end + 1 < len(text) and text[end] in _SEPARATORS and text[end + 1].isalnum()))
+
+
 def _occurrences(text: str, folded: str, match: Match):
     """(spans of the tokens, whether it is the spelling typed) of each place ``match`` matches."""
     first, rest = match.folded[0], match.folded[1:]
+    letters = first.isalnum()
     for place in _places(folded, first):
         end = place + len(first)
-        token = _token_at(text, place)
+        token = (place, end) if letters and _alone(text, place, end) else _token_at(text, place)
         if token != (place, end) and (match.whole or "/" in text[token[0]:token[1]]):
             continue  # a code is marked whole; a word never marks a part of a code
         spans = [token]  # a part of a plain compound marks the compound ("Covid-19" for "covid")
@@ -141,15 +164,18 @@ def settle(matches: list[Match], text: str) -> list[Match]:
 def marked_spans(text: str, matches: list[Match]) -> list[tuple[int, int]]:
     """Character spans of ``text`` to mark, in order, for matches already ``settle``d; marks with
     only spaces between them are one span ("đầu tư công")."""
-    folded = _fold_letters(text)
-    spans = sorted(
-        span
-        for match in matches
-        for found, exact in _occurrences(text, folded, match)
-        if exact or match.exact is None
-        for span in found
-    )
-    return join_spans(text, spans)
+    return _marks(text, _fold_letters(text), matches, settled=True)
+
+
+def _marks(text: str, folded: str, matches: list[Match], settled: bool) -> list[tuple[int, int]]:
+    """``marked_spans`` of the matches, ``settle``d first unless ``settled``: each match's
+    occurrences are found once, for both (where its spelling is, and what it marks)."""
+    spans = []
+    for match in matches:
+        found = list(_occurrences(text, folded, match))
+        spelt = match.exact is not None and (settled or any(exact for _, exact in found))
+        spans += [span for tokens, exact in found if exact or not spelt for span in tokens]
+    return join_spans(text, sorted(spans))
 
 
 def join_spans(text: str, spans) -> list[tuple[int, int]]:
@@ -189,13 +215,13 @@ def highlight(text: str, matches: list[Match]) -> str:
 def _windows(text: str, spans: list[tuple[int, int]], fragments: int, width: int) -> list[tuple[int, int]]:
     """Up to ``fragments`` pieces of about ``width`` characters around marks, those holding the
     most different marked words first, in text order, merged when they overlap or touch."""
-    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]  # increasing: marks do not overlap
+    names = [_fold(text[s:e]) for s, e in spans]
     candidates = []
     for index, (start, _) in enumerate(spans[:200]):
         left = max(0, start - width // 4)
         right = min(len(text), left + width)
-        inside = spans[index : bisect_left(starts, right)]
-        words = {_fold(text[s:e]) for s, e in inside if e <= right}
+        words = set(names[index : bisect_right(ends, right)])  # the marks from here that end inside
         candidates.append((-len(words), left, (left, right)))
     chosen: list[tuple[int, int]] = []
     for _, _, (left, right) in sorted(candidates):
@@ -230,8 +256,7 @@ def snippet(text: str, matches: list[Match], *, fragments: int = 3, width: int =
     """Up to ``fragments`` pieces of ``text`` around the marks, as HTML, joined by " … "; without
     a mark, the start of the text. Footnote markup is left out; pieces end at word boundaries."""
     text = clean_notes(text)
-    settled = settle(matches, text)
-    spans = marked_spans(text, settled)
+    spans = _marks(text, _fold_letters(text), matches, settled=False)
     if not spans:
         left, right = _word_bounds(text, 0, min(len(text), width))
         return escape(" ".join(text[:right].split()), quote=False) + (" …" if right < len(text) else "")
