@@ -23,6 +23,7 @@ Nothing here asserts a time: the numbers are for reading and comparing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -352,12 +353,14 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, workers: int, workdir: Path) -> dict:
-    """Time GET /api/search against ``searchsvc serve`` on 127.0.0.1 (sequential requests)."""
-    try:
-        import searchsvc.web  # noqa: F401  (only to know whether the server can start)
-    except Exception as error:  # the web layer is being written: report why, do not fail
-        return {"status": "skipped", "reason": f"web package not importable: {type(error).__name__}: {error}"}
+class ServerFailed(Exception):
+    """``searchsvc serve`` did not come up; the message says why."""
+
+
+@contextlib.contextmanager
+def served(index_dir: Path, corpus: Path, workers: int, workdir: Path):
+    """``python -m searchsvc.cli serve`` on a free loopback port, answering: yields (port, its
+    process, seconds until it answered); stopped on leaving. Raises ``ServerFailed``."""
     port = _free_port()
     log_path = workdir / "serve.log"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
@@ -371,44 +374,17 @@ def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, work
         while True:
             if server.poll() is not None:
                 tail = log_path.read_text(errors="replace")[-1500:]
-                return {"status": "failed", "reason": f"server exited with {server.returncode}: {tail}"}
+                raise ServerFailed(f"server exited with {server.returncode}: {tail}")
             try:
                 status, _ = _get(probe, timeout=5)
                 if status == 200:
                     break
-                return {"status": "failed", "reason": f"GET /api/search answered {status}"}
+                raise ServerFailed(f"GET /api/search answered {status}")
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 if time.perf_counter() - started > 120:
-                    return {"status": "failed", "reason": "server not answering after 120 s"}
+                    raise ServerFailed("server not answering after 120 s") from None
                 time.sleep(0.2)
-        ready_s = time.perf_counter() - started
-        kinds = list(dict.fromkeys(m["kind"] for m in mix))
-        chosen = [m for kind in kinds for m in [x for x in mix if x["kind"] == kind][:per_kind]]
-        for item in chosen[: 2 * workers]:  # each worker opens the index on its first request
-            _get(_search_url(port, item))
-        samples: dict[str, list[tuple[float, int]]] = {}
-        errors = 0
-        for item in chosen:
-            url = _search_url(port, item)
-            started = time.perf_counter()
-            status, body = _get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-            if status != 200:
-                errors += 1
-                continue
-            data = json.loads(body)
-            samples.setdefault(item["kind"], []).append((elapsed, int(data.get("total", 0) or 0)))
-        rss = [_proc_hwm_mb(pid) for pid in _children(server.pid)]
-        return {
-            "status": "ok",
-            "reason": None,
-            "workers": workers,
-            "ready_s": round(ready_s, 3),
-            "errors": errors,
-            "worker_peak_rss_mb": max((r for r in rss if r is not None), default=None),
-            "kinds": {k: summarize(v) for k, v in samples.items()},
-            "overall": summarize([s for v in samples.values() for s in v]),
-        }
+        yield port, server, time.perf_counter() - started
     finally:
         if server.poll() is None:
             server.send_signal(signal.SIGTERM)
@@ -417,6 +393,45 @@ def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, work
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def run_http(index_dir: Path, corpus: Path, mix: list[dict], per_kind: int, workers: int, workdir: Path) -> dict:
+    """Time GET /api/search against ``searchsvc serve`` on 127.0.0.1 (sequential requests)."""
+    try:
+        import searchsvc.web  # noqa: F401  (only to know whether the server can start)
+    except Exception as error:  # the web layer is being written: report why, do not fail
+        return {"status": "skipped", "reason": f"web package not importable: {type(error).__name__}: {error}"}
+    try:
+        with served(index_dir, corpus, workers, workdir) as (port, server, ready_s):
+            kinds = list(dict.fromkeys(m["kind"] for m in mix))
+            chosen = [m for kind in kinds for m in [x for x in mix if x["kind"] == kind][:per_kind]]
+            for item in chosen[: 2 * workers]:  # each worker opens the index on its first request
+                _get(_search_url(port, item))
+            samples: dict[str, list[tuple[float, int]]] = {}
+            errors = 0
+            for item in chosen:
+                url = _search_url(port, item)
+                started = time.perf_counter()
+                status, body = _get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if status != 200:
+                    errors += 1
+                    continue
+                data = json.loads(body)
+                samples.setdefault(item["kind"], []).append((elapsed, int(data.get("total", 0) or 0)))
+            rss = [_proc_hwm_mb(pid) for pid in _children(server.pid)]
+    except ServerFailed as error:
+        return {"status": "failed", "reason": str(error)}
+    return {
+        "status": "ok",
+        "reason": None,
+        "workers": workers,
+        "ready_s": round(ready_s, 3),
+        "errors": errors,
+        "worker_peak_rss_mb": max((r for r in rss if r is not None), default=None),
+        "kinds": {k: summarize(v) for k, v in samples.items()},
+        "overall": summarize([s for v in samples.values() for s in v]),
+    }
 
 
 # --- the run -----------------------------------------------------------------------------------------------

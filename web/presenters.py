@@ -6,10 +6,11 @@ with a removal URL, pagination and sort as ready links, dates as "29/05/2020".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import current_app, has_request_context, request as current_request, url_for
 from markupsafe import Markup
 
 from searchsvc.models import FACETS, Results, SearchRequest
@@ -71,8 +72,31 @@ def mark_surface(sentence: str, surface: str) -> Markup:
 
 
 # --- URLs -----------------------------------------------------------------------------------------------
+_PATHS = "searchsvc.paths"  # the app's extension: (script root, endpoint, values) -> path
+MAX_PATHS = 50_000  # paths remembered per app (forgotten all at once past that)
+
+
+def _path(endpoint: str, **values) -> str:
+    """``url_for`` of a path of this app, remembered per app and script root: a results page links
+    hundreds of reports, and the routing map builds a path slower than the page uses it."""
+    paths = current_app.extensions.setdefault(_PATHS, {})
+    key = (current_request.script_root if has_request_context() else None, endpoint, *sorted(values.items()))
+    path = paths.get(key)
+    if path is None:
+        if len(paths) >= MAX_PATHS:
+            paths.clear()
+        path = paths[key] = url_for(endpoint, **values)
+    return path
+
+
 def _query_string(pairs: list[tuple[str, str]]) -> str:
     return ("?" + urlencode(pairs)) if pairs else ""
+
+
+@lru_cache(maxsize=256)
+def _query_of(q: str) -> str:
+    """``?q=…`` of a query (empty without one): the same on every report link of a page."""
+    return _query_string([("q", q)] if q else [])
 
 
 def search_url(request: SearchRequest, *, endpoint: str = "views.search", **changes) -> str:
@@ -99,7 +123,7 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
         pairs.append(("group", group))
     if scope != "report":
         pairs.append(("scope", scope))
-    return url_for(endpoint) + _query_string(pairs)
+    return _path(endpoint) + _query_string(pairs)
 
 
 def toggled(filters: dict[str, list[str]], facet: str, value: str) -> dict[str, list[str]]:
@@ -114,12 +138,12 @@ def toggled(filters: dict[str, list[str]], facet: str, value: str) -> dict[str, 
 
 def report_url(report_id: str, q: str = "", section_id: str | None = None) -> str:
     """/reports/<id>?q=…#<section>: the report, the query marked, scrolled to the section."""
-    url = url_for("views.report", report_id=report_id) + _query_string([("q", q)] if q else [])
+    url = _path("views.report", report_id=report_id) + _query_of(q)
     return url + (f"#{section_id}" if section_id else "")
 
 
 def instrument_url(key: str) -> str:
-    return url_for("views.instrument", key=key)
+    return _path("views.instrument", key=key)
 
 
 def instruments_url(args: dict, **changes) -> str:
