@@ -4,10 +4,14 @@
   by character, as ``fold`` does for short texts;
 * ``snippets._alone`` (a word between non-letters taken as its own token without a regex)
   against ``snippets._token_at``;
+* ``grouping._words`` (the words with digits taken out by one search over the distinct words)
+  against checking each word;
 * ``grouping._close`` (the first rows' sizes checked one by one, the others at once) against the
   size test on every kept row at once, whatever the number of rows checked one by one.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -15,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchsvc import grouping
-from searchsvc.normalize import _FOLD_TABLE, _fold_char, fold, nfc
+from searchsvc.normalize import _FOLD_TABLE, TOKEN_RE, _fold_char, fold, nfc
 from searchsvc.snippets import _alone, _fold_letters, _places, _token_at
 
 from .test_grouping_speed import BODY, _plain_grouping
@@ -85,3 +89,12 @@ def test_close_lists_the_rows_of_about_as_many_words_in_order():
             # 100 words: 80 (0.8 exactly) and 125 (100/125 = 0.8) are close; 79 and 126 are not
             assert list(grouping._close(sizes, len(sizes), 100)) == [1, 2, 3, 6, 8]
             assert list(grouping._close(sizes, 3, 100)) == [1, 2]  # only the kept rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Đầu", "tư", "84/NQ-CP", "2020", "COVID-19", "x²", "a.b", "١٢", "KH&CN", " ", "\n", ", "]),
+                max_size=60).map("".join))
+def test_words_leave_out_every_word_with_a_digit(body):
+    grouping._words.cache_clear()
+    plain = frozenset(w for w in TOKEN_RE.findall(fold(body[: grouping.COMPARED])) if not re.search(r"\d", w))
+    assert grouping._words(body) == plain
