@@ -16,7 +16,10 @@ Two pairs, each the same request on both sides:
 The client keeps one connection open (as a browser does) and reads every byte of the answer.
 For every query the four are timed one after the other, in an order that rotates, so that load
 on a shared machine hits all alike. Printed: p50 and p95 of each side, and the p50 and p95 of the
-difference per query (HTTP minus ``search()``). Nothing here asserts a time.
+difference per query (HTTP minus ``search()``). On a loaded machine the wall-clock difference also
+holds the server process waiting for a core; so the same requests also go through the app in
+this process (Flask's test client, no socket), and the CPU time it adds to ``search()`` is printed
+too: the web layer's own work (routing, presenters, template or JSON). Nothing here asserts a time.
 """
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ def measure(index_dir: Path, corpus: Path, per_kind: int, passes: int, seed: int
     from searchsvc.searching import search
     from werkzeug.datastructures import MultiDict
 
-    from web import DEFAULTS, params, presenters
+    from web import DEFAULTS, create_app, params, presenters
 
     index = SearchIndex(index_dir)
     mix = bench.build_query_mix(corpus, index, per_kind, seed)
@@ -84,42 +87,55 @@ def measure(index_dir: Path, corpus: Path, per_kind: int, passes: int, seed: int
         args = MultiDict([("q", item["q"])] + [(n, v) for n, values in item["filters"].items() for v in values])
         return expand_sections(index, params.search_request(args, per_page, group=groups[view]))
 
-    samples: dict[str, dict[str, list[float]]] = {view: {"search": [], "http": []} for view in VIEWS}
+    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}).test_client()
+    samples: dict[str, dict[str, list[float]]] = {view: {side: [] for side in SIDES} for view in VIEWS}
     with tempfile.TemporaryDirectory(prefix="searchsvc-http-") as workdir:
         with bench.served(index_dir, corpus, 1, Path(workdir)) as (port, _, ready_s):
             client = Client(port)
-            steps = [(view, side) for view in VIEWS for side in ("search", "http")]
-            for item in mix[: len(set(m["kind"] for m in mix))]:  # warm both sides: untimed
+            steps = [(view, side) for view in VIEWS for side in ("search", "http", "app")]
+            sides = {"search": lambda view, item: search(index, request_of(view, item)),
+                     "http": lambda view, item: _answered(paths[view] + _query_string(item), *client.get(paths[view] + _query_string(item))),
+                     "app": lambda view, item: _answered(paths[view] + _query_string(item), *_got(app.get(paths[view] + _query_string(item))))}
+            for item in mix[: len(set(m["kind"] for m in mix))]:  # warm every side: untimed
                 for view, side in steps:
-                    _run(client, search, index, request_of, paths, view, side, item)
+                    sides[side](view, item)
             for number, item in enumerate(mix * passes):
                 for view, side in steps[number % len(steps):] + steps[: number % len(steps)]:
-                    samples[view][side].append(_run(client, search, index, request_of, paths, view, side, item))
+                    started, cpu = time.perf_counter(), time.process_time()
+                    sides[side](view, item)
+                    elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+                    samples[view][side].append(elapsed)
+                    if side != "http":
+                        samples[view][side + " cpu"].append(cpu)
     return {"ready_s": round(ready_s, 2), "queries": len(mix), "passes": passes, "samples": samples}
 
 
-def _run(client: Client, search, index, request_of, paths: dict, view: str, side: str, item: dict) -> float:
-    """Milliseconds of one query on one side; an HTTP answer other than 200 stops the run."""
-    started = time.perf_counter()
-    if side == "search":
-        search(index, request_of(view, item))
-    else:
-        status, body = client.get(paths[view] + _query_string(item))
-        if status != 200:
-            raise SystemExit(f"{paths[view]}{_query_string(item)} answered {status}: {body[:300]!r}")
-    return (time.perf_counter() - started) * 1000
+SIDES = ("search", "http", "app", "search cpu", "app cpu")
+
+
+def _got(response) -> tuple[int, bytes]:
+    return response.status_code, response.get_data()
+
+
+def _answered(path: str, status: int, body: bytes) -> None:
+    """An answer other than 200 stops the run."""
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
 
 
 def table(result: dict) -> str:
     lines = [f"{result['queries']} queries × {result['passes']} passes, server ready in {result['ready_s']} s",
-             "| view | search() p50 ms | HTTP p50 ms | search() p95 ms | HTTP p95 ms | added p50 ms | added p95 ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| view | search() p50 ms | HTTP p50 ms | search() p95 ms | HTTP p95 ms | added p50 ms | added p95 ms "
+             "| app CPU added p50 ms | app CPU added p95 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    p = bench.percentile
     for view in VIEWS:
-        direct, served = result["samples"][view]["search"], result["samples"][view]["http"]
-        added = [h - d for d, h in zip(direct, served)]
-        p = bench.percentile
-        lines.append(f"| {'JSON /api/search' if view == 'json' else 'HTML /'} | {p(direct, 50):.2f} | {p(served, 50):.2f} | "
-                     f"{p(direct, 95):.2f} | {p(served, 95):.2f} | {p(added, 50):.2f} | {p(added, 95):.2f} |")
+        side = result["samples"][view]
+        added = [h - d for d, h in zip(side["search"], side["http"])]
+        app_added = [a - d for d, a in zip(side["search cpu"], side["app cpu"])]
+        lines.append(f"| {'JSON /api/search' if view == 'json' else 'HTML /'} | {p(side['search'], 50):.2f} | "
+                     f"{p(side['http'], 50):.2f} | {p(side['search'], 95):.2f} | {p(side['http'], 95):.2f} | "
+                     f"{p(added, 50):.2f} | {p(added, 95):.2f} | {p(app_added, 50):.2f} | {p(app_added, 95):.2f} |")
     return "\n".join(lines)
 
 

@@ -28,7 +28,7 @@ def test_http_overhead_prints_both_views(tmp_path):
     # 8 kinds of query, each with and without a filter
     assert re.search(r"^16 queries × 1 passes, server ready in \d+\.\d+ s$", done.stdout, re.MULTILINE)
     for view in ("JSON /api/search", "HTML /"):
-        row = re.search(rf"^\| {re.escape(view)} \|" + r" \|".join([f" {NUMBER}"] * 6) + r" \|$", done.stdout, re.MULTILINE)
+        row = re.search(rf"^\| {re.escape(view)} \|" + r" \|".join([f" {NUMBER}"] * 8) + r" \|$", done.stdout, re.MULTILINE)
         assert row, done.stdout
         direct_p50, served_p50, direct_p95, served_p95 = map(float, row.groups()[:4])
         assert 0 < direct_p50 <= direct_p95 and 0 < served_p50 <= served_p95
