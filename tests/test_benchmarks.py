@@ -335,3 +335,18 @@ def test_anchor_query_text_keeps_phrases_and_drops_the_operator():
         assert anchors.terms_of({"q": q, "filters": {}}) == groups
     assert anchors._fts_text([["a", "b"], ["c"]]) == '"a b" AND "c"'
     assert anchors._tantivy_text([["a", "b"], ["c"]]) == '+"a b" +c'
+
+
+def test_anchor_systems_named_run_in_table_order_with_their_engine():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import anchors
+
+    cases = [  # (--systems, systems run)
+        (None, list(SYSTEMS)),
+        ("raw tantivy,searchsvc tantivy", ["searchsvc tantivy", "raw tantivy"]),  # the table's order, not the flag's
+        ("searchsvc whoosh by report", ["searchsvc whoosh", "searchsvc whoosh by report"]),  # a grouped view needs its index
+    ]
+    for listed, expected in cases:
+        assert anchors.chosen_systems(listed) == expected
+    with pytest.raises(SystemExit, match="unknown systems: lucene"):
+        anchors.chosen_systems("lucene,raw tantivy")
