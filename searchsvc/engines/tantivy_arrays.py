@@ -4,7 +4,7 @@ its report and the (value, report) pairs of every facet; facets are counted from
 from __future__ import annotations
 
 import json
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +15,15 @@ from .tantivy_writer import FACETS, ROW_SEP
 
 __all__ = ["Column", "Arrays"]
 
+UID_TYPE = np.int32  # per-document arrays: half the memory of int64 (uids and pair numbers stay below 2**31)
+
 
 class Column:
     """One facet over all documents, as (value, report) pairs numbered 0…P-1.
 
     ``pair_value[p]`` is the value of pair p; the pairs of document uid are
-    ``flat[start[uid]:start[uid + 1]]``. Counting distinct reports per value among some documents
-    is then: gather their pairs, mark each pair once, count the marks per value.
+    ``flat[start[uid]:start[uid + 1]]`` (``dense[uid]``, -1 for none, when there is at most one).
+    Counting distinct reports per value among some documents is then: gather their pairs, mark each pair once, count the marks per value.
     """
 
     def __init__(self, values: list[str], pairs: dict[tuple[int, int], int], rows: list[tuple[int, ...]]):
@@ -29,13 +31,15 @@ class Column:
         self.rank = _ranks(values)
         self.pair_value = np.array([value for value, _ in pairs], dtype=np.int64)
         self.pair_report = np.array([report for _, report in pairs], dtype=np.int64)
-        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        self.start = np.concatenate(([0], np.cumsum(lengths)))
-        self.flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(self.start[-1]))
+        lengths = np.fromiter(map(len, rows), dtype=UID_TYPE, count=len(rows))
+        start = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=UID_TYPE, count=int(start[-1]))
         self.single = not len(rows) or int(lengths.max()) <= 1
-        if self.single:  # at most one value per document: one array lookup
-            self.dense = np.full(len(rows), -1, dtype=np.int64)
-            self.dense[lengths == 1] = self.flat
+        if self.single:  # at most one value per document: one array lookup, and only that array kept
+            self.dense = np.full(len(rows), -1, dtype=UID_TYPE)
+            self.dense[lengths == 1] = flat
+        else:
+            self.start, self.flat = start.astype(UID_TYPE), flat
         self._merged: tuple | None = None
         self._numbers: dict[str, int] | None = None
         self._report_value: np.ndarray | None = None
@@ -152,22 +156,23 @@ class Arrays:
     def read(cls, path: Path) -> "Arrays":
         """A report's sections follow each other and mostly share their values, so the pairs of
         a (report, column) are worked out once."""
-        lines = path.read_text(encoding="utf-8").splitlines()
-        rows: list[str] = json.loads("[" + ",".join(lines) + "]")
         report_ids: list[str] = []
         report_numbers: list[int] = []
         reports: dict[str, int] = {}
+        names: list[str] = []  # report number -> id
         values: list[list[str]] = [[] for _ in FACETS]
         value_numbers: list[dict[str, int]] = [{} for _ in FACETS]
         pair_numbers: list[dict[tuple[int, int], int]] = [{} for _ in FACETS]
         uid_pairs: list[list[tuple[int, ...]]] = [[] for _ in FACETS]
         previous, known, report = None, [], 0
-        for row in rows:
+        for row in _rows(path):
             report_id, *columns = row.split(ROW_SEP)
             if report_id != previous:
                 previous, known = report_id, [{} for _ in FACETS]
                 report = reports.setdefault(report_id, len(reports))
-            report_ids.append(report_id)
+                if report == len(names):
+                    names.append(report_id)
+            report_ids.append(names[report])  # one string per report, however many sections
             report_numbers.append(report)
             for i, column in enumerate(columns):
                 found = known[i].get(column)
@@ -178,7 +183,16 @@ class Arrays:
                     )
                 uid_pairs[i].append(found)
         facets = {facet: Column(values[i], pair_numbers[i], uid_pairs[i]) for i, facet in enumerate(FACETS)}
-        return cls(report_ids, reports, np.array(report_numbers, dtype=np.int64), facets)
+        return cls(report_ids, reports, np.array(report_numbers, dtype=UID_TYPE), facets)
+
+
+def _rows(path: Path, chunk: int = 8192):
+    """The lines of ``facets.jsonl``, decoded a chunk at a time: one ``json.loads`` per chunk
+    (far fewer calls than one per line), without the whole file in memory at once (the
+    process would keep the peak)."""
+    with open(path, encoding="utf-8") as lines:
+        while block := list(islice(lines, chunk)):
+            yield from json.loads("[" + ",".join(block) + "]")
 
 
 def _number(numbers: dict[str, int], values: list[str], value: str) -> int:

@@ -35,7 +35,7 @@ import tantivy
 
 from ..normalize import fold
 from .docsets import DocSet
-from .tantivy_arrays import Arrays
+from .tantivy_arrays import UID_TYPE, Arrays
 from .tantivy_query import Compiler, all_of
 from .tantivy_writer import FACETS_FILE, LAYOUT_VERSION, create_writer, line_count, open_index, prepare, segment_sizes
 
@@ -94,7 +94,7 @@ class Reader:
                                                     order_by_field="sort_new", order=tantivy.Order.Asc).hits
                     addresses = [address for _, address in by_date]
                     uids = np.array(self._searcher.fast_field_values("uid", addresses) if addresses else [], dtype=np.int64)
-                    arrays.tie_rank = np.full(len(arrays.report_ids), len(uids), dtype=np.int64)
+                    arrays.tie_rank = np.full(len(arrays.report_ids), len(uids), dtype=UID_TYPE)
                     arrays.tie_rank[uids] = np.arange(len(uids))
                     # one segment whose documents are in that order: Tantivy's own ties are right
                     arrays.tie_order = self._searcher.num_segments == 1 and bool(np.all(np.diff(
