@@ -49,7 +49,7 @@ class Reader:
     """Shared by the threads of a server worker: a Tantivy searcher may run many searches at once
     (each releases the GIL), and the per-document arrays are only read once built."""
 
-    TIE_MARGIN = 64  # hits fetched past the last wanted one, to see whether it ties with those after it
+    TIE_MARGIN = 1024  # hits fetched past the last wanted one; less costs more searches again at 10,000 reports, where ties run long
     REPORTS_FOR_HITS = 4  # Tantivy lists a report with its hit count for about what it hands over 4 hits for
 
     def __init__(self, path: Path):
