@@ -13,8 +13,10 @@ reader knows per document.
   ``facets.jsonl`` beside the index; a reader loads it once into NumPy arrays.
   ``matching_docs`` collects the uids of every hit ordered by the ``uid`` fast field (no scoring:
   the cheapest way these bindings give every hit; when most documents match, the others), and
-  ``count_facet`` counts distinct (value, report) pairs from the arrays at once. Lines of deleted
-  documents stay (no hit ever names them) until the next full build.
+  ``count_facet`` counts distinct (value, report) pairs from the arrays at once; a facet that
+  every section of a report shares (province, year, period, doctype) is counted from the reports
+  that hold a hit, one mask per set of hits (``Arrays.reports_in``). Lines of deleted documents
+  stay (no hit ever names them) until the next full build.
 * **Sorting by date** uses two fast text keys per document, ``sort_old`` (date, report, order) and
   ``sort_new`` (date inverted so that ascending order is newest first), both ascending: ties break
   exactly as Whoosh's (date, report_id, order). Ties in relevance break by ``sort_new`` (newest
