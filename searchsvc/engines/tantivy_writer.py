@@ -119,16 +119,15 @@ def _joined(parts: str, wholes: str) -> str:
     return f"{parts} {wholes}" if wholes else parts
 
 
-def _bigram_text(parts: str) -> str:
+def _bigram_text(parts: list[str]) -> str:
     """Every pair of neighbouring parts, as ``analysis.BigramFilter`` makes them (across
     punctuation too), one token each. (Tantivy's regex tokenizer could pair them itself, but
     costs three times as much as this join.)
 
-    >>> _bigram_text("đầu tư công")
+    >>> _bigram_text(["đầu", "tư", "công"])
     'đầu_tư tư_công'
     """
-    tokens = parts.split(" ")
-    return " ".join(map(BIGRAM_JOIN.join, zip(tokens, tokens[1:])))
+    return " ".join(map(BIGRAM_JOIN.join, zip(parts, parts[1:])))
 
 
 def bigrams(parts: list[str]) -> list[str]:
@@ -213,11 +212,11 @@ def prepare(document: dict) -> tuple[dict, str]:
     """A document of ``schema.section_documents`` as ``Writer.add`` takes it: its Tantivy fields
     but the uid, and its line of ``facets.jsonl``. All the Python analysis happens here, so that
     the indexer runs it in worker processes, next to parsing (a pure function; the result pickles)."""
-    body, body_f, body_wholes, body_f_wholes = analyze_parts(document["body"])
+    body, body_f, body_wholes, body_f_wholes = analyze_text(document["body"])  # lists: the bigrams pair them
     heading, heading_f = analyze(document["heading"])
     sort_date, report_id, order = document["sort_date"], document["report_id"], f"{document['order']:08d}"
     fields = {
-        "body": _joined(body, body_wholes), "body_f": _joined(body_f, body_f_wholes),
+        "body": " ".join(body + body_wholes), "body_f": " ".join(body_f + body_f_wholes),
         "body_eb": _bigram_text(body), "body_b": _bigram_text(body_f),
         "heading": _heading(heading), "heading_f": _heading(heading_f),
         "instruments": _keywords(document["instruments"]),
