@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.engine import SearchIndex
-from searchsvc.engines import tantivy_engine
+from searchsvc.engines import tantivy_writer
 from searchsvc.indexing import IndexUnavailable, build_index, current_generation
 from searchsvc.models import FACETS, SearchRequest
 from searchsvc.query import parse_query
@@ -173,7 +173,7 @@ def test_analysis_emits_the_tokens_of_the_whoosh_analyzers(seed_reports):
 
     for report in seed_reports.values():
         for section in report.sections:
-            exact, folded = tantivy_engine.analyze(section.text)
+            exact, folded = tantivy_writer.analyze(section.text)
             for analyzer, ours in ((EXACT, exact), (FOLDED, folded)):
                 tokens = [t.text for t in analyzer(section.text, mode="index")]
                 wholes = [t for t in tokens if len(split_compound(t)) > 1]
@@ -192,12 +192,12 @@ def test_analysis_emits_the_tokens_of_the_whoosh_analyzers(seed_reports):
     ],
 )
 def test_analyze(text, exact, folded):
-    assert tantivy_engine.analyze(text) == (exact, folded)
+    assert tantivy_writer.analyze(text) == (exact, folded)
 
 
 def test_descending_keys_sort_newest_first():
     dates = ["2023-06-14", "2020-99-99", "2020-12-31", "0000", "2020", "2020-1", "2021-01-01"]
-    assert sorted(dates, key=tantivy_engine._descending) == sorted(dates, reverse=True)
+    assert sorted(dates, key=tantivy_writer.descending) == sorted(dates, reverse=True)
 
 
 def test_changing_engine_rebuilds_in_full(tmp_path):
@@ -215,7 +215,7 @@ def test_changing_engine_rebuilds_in_full(tmp_path):
 def test_tantivy_index_of_another_layout_asks_for_a_full_rebuild(tmp_path):
     index_dir = tmp_path / "index"
     build_index(CORPUS, index_dir, engine="tantivy")
-    layout = current_generation(index_dir) / "tantivy" / tantivy_engine.LAYOUT_FILE
+    layout = current_generation(index_dir) / "tantivy" / tantivy_writer.LAYOUT_FILE
     layout.write_text(json.dumps({"version": -1}))
     with pytest.raises(IndexUnavailable, match="--full"):
         SearchIndex(index_dir)
