@@ -39,7 +39,8 @@ __all__ = ["prepare", "create_writer", "open_reader"]
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
 WARM_TERMS = 64  # most frequent (folded) body words whose postings are read before a generation serves
-POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
+POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index, at least …
+POSTINGS_PER_DOCUMENT = 2048  # … and this many per document: a cache sized to the index (12 bytes a posting)
 
 
 # --- writing: ``whoosh_writer`` ------------------------------------------------------------------------
@@ -69,6 +70,7 @@ class Reader:
         self.report_of = self._table.report_ids.__getitem__
         self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
+        self._budget = max(POSTINGS_BUDGET, POSTINGS_PER_DOCUMENT * self._n)
         self._arrays: dict[str, np.ndarray] = {}  # field lengths, years, date ranks: read on first use
         self._vocabulary: dict[str, str] | None = None
 
@@ -132,27 +134,43 @@ class Reader:
         self._keep(key, (docs, scores), docs.nbytes + scores.nbytes)
         return docs, scores
 
-    def _positions(self, field: str, text: str) -> dict[int, tuple[int, ...]]:
-        """Document -> positions of a term in a field with positions (the headings), read once."""
+    def _positions(self, field: str, text: str) -> tuple[np.ndarray, list, list]:
+        """(documents, encoded value of each, decoded positions of each once asked for) of a
+        term in a field with positions (the headings), read once; ``positions_in`` decodes."""
         key = (field, text, "positions")
         with self._lock:
             cached = self._postings.get(key)
             if cached is not None:
                 self._postings.move_to_end(key)
                 return cached[0]
-        decode = self._schema[field].format.decode_positions
-        found = {}
+        ids, values = [], []
         for leaf, offset in leaves(self._searcher.reader()):
-            found.update((doc + offset, where) for doc, where in positions(leaf, field, text, decode).items())
-        self._keep(key, found, 120 * len(found))
+            docs, encoded = positions(leaf, field, text)
+            ids.append(docs + offset)
+            values += encoded
+        docs = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
+        found = (docs, values, [None] * len(values))
+        self._keep(key, found, docs.nbytes + sum(map(len, values)) + 120 * len(values))
+        return found
+
+    def positions_in(self, field: str, text: str, docs: np.ndarray) -> list[tuple[int, ...]]:
+        """The positions of a term in each of ``docs`` (documents that hold it), decoded once each."""
+        held, values, decoded = self._positions(field, text)
+        decode = self._schema[field].format.decode_positions
+        found = []
+        for at in np.searchsorted(held, docs).tolist():
+            where = decoded[at]
+            if where is None:
+                where = decoded[at] = tuple(decode(values[at]))
+            found.append(where)
         return found
 
     def _keep(self, key: tuple, value, size: int) -> None:
-        """Cache what was read of a term, within ``POSTINGS_BUDGET`` bytes (least recently used go)."""
+        """Cache what was read of a term, within the budget (least recently used go)."""
         with self._lock:
             self._postings[key] = (value, size)
             self._postings_bytes += size
-            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
+            while self._postings_bytes > self._budget and len(self._postings) > 1:
                 _, (_, old_size) = self._postings.popitem(last=False)
                 self._postings_bytes -= old_size
 
@@ -164,8 +182,8 @@ class Reader:
             ids.append(docs + offset)
             weights.append(values)
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        docs, weights = np.concatenate(ids), np.concatenate(weights)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+        docs, weights = np.concatenate(ids).astype(np.int32), np.concatenate(weights)
         live = self._live[docs]
         return (docs, weights) if live.all() else (docs[live], weights[live])
 
@@ -401,9 +419,9 @@ class _Evaluator:
         mask, score = self.every_term(field, terms, boost)
         candidates = np.flatnonzero(mask)
         if len(candidates):  # only there, where the words stand (Whoosh's phrase: ordered, ``slop`` apart)
-            found = {term: self.reader._positions(field, term) for term in set(terms)}
+            found = {term: self.reader.positions_in(field, term, candidates) for term in set(terms)}
             positions = [found[term] for term in terms]
-            apart = [doc for doc in candidates.tolist() if not _in_sequence([p[doc] for p in positions], slop)]
+            apart = [doc for i, doc in enumerate(candidates.tolist()) if not _in_sequence([p[i] for p in positions], slop)]
             mask[apart] = False
             score[apart] = 0.0
         return mask, score
