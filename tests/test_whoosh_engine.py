@@ -263,6 +263,7 @@ def test_every_segment_shape_reads_as_whoosh_reads_it(shaped, shape, monkeypatch
     monkeypatch.setattr(whoosh_segments, "_BLOCK_FIELDS", ("no such field",))
     monkeypatch.setattr(whoosh_segments, "_var_bytes", lambda column, count: None)
     monkeypatch.setattr(whoosh_segments, "_length_bytes", lambda leaf, column, count: None)
+    monkeypatch.setattr(whoosh_segments, "_numeric_column", lambda column, count: None)
     reader = Reader(shaped[shape])
     try:
         assert _plain_answers(reader) == fast

@@ -100,9 +100,36 @@ def test_length_bytes_read_as_the_column_reads_them(segment, field):
     ((leaf, _),) = leaves(segment)
     count = leaf.doc_count_all()
     column = leaf._perdoc.column_reader(f"_{field}_len", whoosh_segments.LENGTHS_COLUMN)
-    fast = whoosh_segments._byte_column(column, count)
+    fast = whoosh_segments._numeric_column(column, count)
     assert fast is not None
     assert fast.tolist() == list(column.load())
-    longer = whoosh_segments._byte_column(column, count + 3)  # as if three documents without the field followed
+    longer = whoosh_segments._numeric_column(column, count + 3)  # as if three documents without the field followed
     assert longer.tolist() == list(column.load()) + [0, 0, 0]
-    assert whoosh_segments._byte_column(object(), count) is None  # another reader: the public path
+    assert whoosh_segments._numeric_column(object(), count) is None  # another reader: the public path
+
+
+def test_number_columns_read_as_the_column_reads_them(tmp_path):
+    """A numeric sortable column (Whoosh stores it shifted to sort as unsigned) read at once and
+    translated once per distinct value equals Whoosh's translating reader, documents without a
+    value included (the field's default), and negative numbers."""
+    from whoosh.fields import NUMERIC
+
+    ix = create_in(str(tmp_path), Schema(n=NUMERIC(sortable=True), wide=NUMERIC(bits=64, sortable=True), t=TEXT))
+    writer = ix.writer()
+    for number in range(40):
+        fields = {"t": "x"} if number % 7 == 0 else {"n": number * 37 - 500, "wide": number << 40}
+        writer.add_document(**fields)
+    writer.add_document(t="last without numbers")
+    writer.commit()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for name in ("n", "wide"):
+            ((leaf, _),) = leaves(reader)
+            assert whoosh_segments._numeric_column(leaf.column_reader(name, translate=False), leaf.doc_count_all()) is not None
+            public = _public_column(reader, name)
+            assert whoosh_segments.number_column(reader, name).tolist() == public
+            assert public[1] == (37 - 500 if name == "n" else 1 << 40)
+
+
+def _public_column(reader, name: str) -> list[int]:
+    return [int(v or 0) for leaf, _ in leaves(reader) for v in leaf.column_reader(name)]

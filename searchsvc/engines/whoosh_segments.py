@@ -27,6 +27,8 @@ __all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings"
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 _BLOCK_FIELDS = ("_postfile", "_baseoffset", "_byteids", "_fixedsize")  # a W3 block matcher's (``_blocks``)
 _CHUNK = 1 << 16  # bytes of a posting list read at once
+# struct's type codes of fixed size (as ``NumericColumn`` packs them, "!"): NumPy's big-endian types
+_NUMERIC_TYPES = {code: np.dtype(">" + code) for code in "bBhHiIqQ"}
 
 
 def leaves(reader) -> list:
@@ -72,14 +74,22 @@ def _text(value) -> str:
 
 def number_column(reader, name: str) -> np.ndarray:
     """A numeric sortable column for every document (0 where a segment lacks it or a document
-    has no value), through Whoosh's public column readers."""
-    values: list[int] = []
+    has no value): the column's raw numbers read at once (``_numeric_column``), each distinct one
+    translated by the field as Whoosh's column reader translates it; else through that reader."""
+    values: list[np.ndarray] = []
     for leaf, _ in leaves(reader):
-        if leaf.has_column(name):
-            values += [int(v or 0) for v in leaf.column_reader(name)]
+        count = leaf.doc_count_all()
+        raw = _numeric_column(leaf.column_reader(name, translate=False), count) if leaf.has_column(name) else None
+        if raw is not None:
+            distinct, inverse = np.unique(raw, return_inverse=True)
+            translate = reader.schema[name].from_column_value
+            numbers = np.array([int(translate(v) or 0) for v in distinct.tolist()], dtype=np.int64)
+            values.append(numbers[inverse.reshape(-1)])
+        elif leaf.has_column(name):
+            values.append(np.array([int(v or 0) for v in leaf.column_reader(name)], dtype=np.int64))
         else:
-            values += [0] * leaf.doc_count_all()
-    return np.array(values, dtype=np.int64)
+            values.append(np.zeros(count, dtype=np.int64))
+    return np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
 
 
 def field_lengths(reader, field: str) -> np.ndarray:
@@ -105,22 +115,23 @@ def _length_bytes(leaf, column_name: str, count: int) -> np.ndarray | None:
     if not perdoc.has_column(column_name):
         return np.zeros(count, dtype=np.uint8)
     column = perdoc.column_reader(column_name, LENGTHS_COLUMN)
-    codes = _byte_column(column, count)
+    codes = _numeric_column(column, count)
     if codes is None:
         codes = np.frombuffer(bytes(column.load()), dtype=np.uint8)
     return codes if len(codes) == count else None
 
 
-def _byte_column(column, count: int) -> np.ndarray | None:
-    """The values of a column of one byte a document (Whoosh's ``NumericColumn("B")`` reader:
-    the bytes of the first ``_count`` documents, the default for the documents after them), read
-    at once; None for any other reader."""
-    if not all(hasattr(column, f) for f in ("_dbfile", "_basepos", "_count", "_fixedlen", "_defaultbytes")):
+def _numeric_column(column, count: int) -> np.ndarray | None:
+    """The raw values of Whoosh's ``NumericColumn`` reader (fixed-size big-endian numbers of the
+    first ``_count`` documents, the default for the documents after them), read at once; None
+    for any other reader."""
+    if not all(hasattr(column, f) for f in ("_dbfile", "_basepos", "_count", "_fixedlen", "_defaultbytes", "_typecode")):
         return None
-    if column._fixedlen != 1 or len(column._defaultbytes) != 1 or not 0 <= column._count <= count:
+    dtype = _NUMERIC_TYPES.get(column._typecode)
+    if dtype is None or dtype.itemsize != column._fixedlen or not 0 <= column._count <= count:
         return None
-    data = column._dbfile.get(column._basepos, column._count) if column._count else b""
-    return np.frombuffer(data + column._defaultbytes * (count - column._count), dtype=np.uint8)
+    data = column._dbfile.get(column._basepos, column._count * column._fixedlen) if column._count else b""
+    return np.frombuffer(data + column._defaultbytes * (count - column._count), dtype=dtype)
 
 
 # --- postings ---------------------------------------------------------------------------------------
