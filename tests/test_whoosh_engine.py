@@ -269,3 +269,47 @@ def test_every_segment_shape_reads_as_whoosh_reads_it(shaped, shape, monkeypatch
         assert _plain_answers(reader) == fast
     finally:
         reader.close()
+
+
+# --- the arrays saved with the index ------------------------------------------------------------------
+def _arrays_of(reader: Reader) -> dict:
+    reader._read_arrays()
+    table = reader._table
+    return {
+        "arrays": {name: array.tolist() for name, array in sorted(reader._arrays.items())},
+        "reports": list(table.report_ids),
+        "report_of": table.report_of.tolist(),
+        "facets": {f: (c.values, c.flat.tolist(), c.pair_value.tolist(), c.pair_report.tolist()) for f, c in table.facets.items()},
+    }
+
+
+def test_saved_arrays_are_the_arrays_a_reader_makes(tmp_path, monkeypatch):
+    """The writer saves the facet table and the per-document arrays after its commit; a reader
+    opens with them (it builds no facet table) and they equal what it makes from Whoosh's
+    columns. A file saved for other segments (an update since), or damaged, is not used."""
+    from searchsvc.engines import whoosh_arrays, whoosh_engine
+
+    build_index(CORPUS, tmp_path / "index", engine="whoosh")
+    path = current_generation(tmp_path / "index") / "whoosh"
+    assert (path / whoosh_arrays.ARRAYS_FILE).is_file()
+    with monkeypatch.context() as patched:  # opening builds nothing
+        patched.setattr(whoosh_engine.FacetTable, "from_columns", None)
+        patched.setattr(whoosh_engine.Reader, "_read_array", None)
+        reader = Reader(path)
+        saved = _arrays_of(reader)
+        reader.close()
+    data = (path / whoosh_arrays.ARRAYS_FILE).read_bytes()
+    (path / whoosh_arrays.ARRAYS_FILE).unlink()
+    reader = Reader(path)
+    try:
+        assert _arrays_of(reader) == saved
+    finally:
+        reader.close()
+
+    (path / whoosh_arrays.ARRAYS_FILE).write_bytes(data[: len(data) // 2])  # damaged: made again
+    reader = Reader(path)
+    try:
+        assert _arrays_of(reader) == saved
+    finally:
+        reader.close()
+    assert whoosh_arrays.load(path, ("other", ())) is None  # saved for other segments

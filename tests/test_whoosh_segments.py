@@ -10,7 +10,6 @@ is read through the public API, which ``_public`` checks.)
 """
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema

@@ -30,6 +30,7 @@ from ..analysis import bigrams, split_compound
 from ..normalize import exact_form, fold, has_diacritics
 from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
 from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, filter_clause, instrument_term, word_terms
+from . import whoosh_arrays
 from .docsets import DocSet, FacetTable
 from .whoosh_segments import field_lengths, leaves, number_column, positions, postings, text_column
 from .whoosh_writer import create_writer, prepare
@@ -40,7 +41,8 @@ K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
 WARM_TERMS = 64  # most frequent (folded) body words whose postings are read before a generation serves
 POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index, at least …
-POSTINGS_PER_DOCUMENT = 2048  # … and this many per document: a cache sized to the index (12 bytes a posting)
+POSTINGS_PER_DOCUMENT = 4096  # … and this many per document: a cache sized to the index (12 bytes a posting; the
+# benchmark mix of 160 queries keeps ~2,500 a document: a budget below what a cycle of queries reads keeps nothing)
 
 
 # --- writing: ``whoosh_writer`` ------------------------------------------------------------------------
@@ -65,13 +67,18 @@ class Reader:
         for leaf, offset in leaves(reader):
             for doc in leaf.deleted_docs_set:
                 self._live[offset + doc] = False
-        self._table = FacetTable.from_columns(
-            text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()})
+        self._path, self._key = Path(path), whoosh_arrays.segments_key(reader)
+        saved = whoosh_arrays.load(self._path, self._key)
+        if saved is None:
+            self._table, arrays = FacetTable.from_columns(
+                text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()}), {}
+        else:
+            self._table, arrays = saved
         self.report_of = self._table.report_ids.__getitem__
         self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
         self._budget = max(POSTINGS_BUDGET, POSTINGS_PER_DOCUMENT * self._n)
-        self._arrays: dict[str, np.ndarray] = {}  # field lengths, years, date ranks: read on first use
+        self._arrays: dict[str, np.ndarray] = arrays  # field lengths, years, date ranks: read on first use
         self._vocabulary: dict[str, str] | None = None
 
     @property
@@ -247,15 +254,24 @@ class Reader:
         """The first ``limit`` values of ``count_facet`` and the ``selected`` ones further down."""
         return self._table.top_values(facet, docs, limit, aliases, selected)
 
-    def warm(self) -> None:
-        """Read now what a first query would: the per-document arrays (field lengths of every
-        scored field, date ranks, years), the postings of the most frequent words (folded, in
-        the body), the vocabulary of "did you mean"."""
+    def _read_arrays(self) -> None:
+        """Every per-document array: field lengths of every scored field, date ranks, years."""
         for name, field in self._schema.items():
             if field.scorable:
                 self._array(f"length:{name}")
         for name in ("newest", "oldest", "year"):
             self._array(name)
+
+    def save_arrays(self) -> None:
+        """Save the facet table and every per-document array beside the index (``whoosh_arrays``):
+        the writer does after its commit, so that a reader opens with them at once."""
+        self._read_arrays()
+        whoosh_arrays.save(self._path, self._key, self._table, dict(self._arrays))
+
+    def warm(self) -> None:
+        """Read now what a first query would: the per-document arrays, the postings of the most
+        frequent words (folded, in the body), the vocabulary of "did you mean"."""
+        self._read_arrays()
         for _, term in self._searcher.reader().most_frequent_terms("body_f", WARM_TERMS):
             self._term("body_f", term.decode("utf-8") if isinstance(term, bytes) else term)
         self.vocabulary()

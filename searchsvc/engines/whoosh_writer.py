@@ -149,6 +149,7 @@ class Writer:
 
     def __init__(self, path: Path, fresh: bool):
         path.mkdir(parents=True, exist_ok=True)
+        self._path = path
         ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
         codec = Codec()
         if fresh and (os.cpu_count() or 1) > 1:
@@ -164,7 +165,15 @@ class Writer:
         self._writer.add_document(**prepared)
 
     def commit(self) -> None:
+        """Commit, then save the arrays a reader would otherwise make at opening (``whoosh_arrays``)."""
         self._writer.commit()
+        from .whoosh_engine import Reader  # the reader imports this module
+
+        reader = Reader(self._path)
+        try:
+            reader.save_arrays()
+        finally:
+            reader.close()
 
     def cancel(self) -> None:
         self._writer.cancel()
