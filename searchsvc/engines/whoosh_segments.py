@@ -18,6 +18,7 @@ from itertools import chain
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
@@ -137,9 +138,9 @@ def _numeric_column(column, count: int) -> np.ndarray | None:
 # --- postings ---------------------------------------------------------------------------------------
 def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (in the segment, deleted ones included) and weights of a term."""
-    if (field, text) not in leaf:
+    matcher = _matcher(leaf, field, text)
+    if matcher is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    matcher = _unfiltered(leaf.postings(field, text))
     if _is_block_matcher(matcher):
         counts, last_ids, deltas, weights = [], [], [], []
         for (count, last_id, *_), (ids, block_weights, _) in _blocks(matcher):
@@ -162,9 +163,9 @@ def positions(leaf, field: str, text: str) -> tuple[np.ndarray, list[bytes]]:
     """Document numbers (in the segment) of a term in a field with positions, and each one's
     encoded value (the field format's ``decode_positions`` reads it): decoding is left to the
     few documents a phrase asks about."""
-    if (field, text) not in leaf:
+    matcher = _matcher(leaf, field, text)
+    if matcher is None:
         return np.zeros(0, dtype=np.int64), []
-    matcher = _unfiltered(leaf.postings(field, text))
     if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
         counts, last_ids, deltas, values = [], [], [], []
         for (count, last_id, *_), (ids, _, block_values) in _blocks(matcher):
@@ -223,6 +224,15 @@ def _block_ids(deltas: list, counts: list[int], last_ids: list[int]) -> np.ndarr
     starts = np.cumsum(counts)[:-1]
     flat[starts] -= np.array(last_ids[:-1], dtype=np.int64)  # the first delta of a block from the block before
     return np.cumsum(flat)
+
+
+def _matcher(leaf, field: str, text: str):
+    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term:
+    one lookup of the term, not one to ask and one to read."""
+    try:
+        return _unfiltered(leaf.postings(field, text))
+    except TermNotFound:
+        return None
 
 
 def _unfiltered(matcher):
