@@ -16,7 +16,8 @@ from whoosh.index import open_dir
 from whoosh import query as wq
 
 from searchsvc.engine import SearchIndex
-from searchsvc.engines.whoosh_engine import Reader, _Evaluator, prepare
+from searchsvc.engines.whoosh_engine import Reader, prepare
+from searchsvc.engines.whoosh_evaluate import Evaluator as _Evaluator
 from searchsvc.indexing import build_index, current_generation
 from searchsvc.normalize import exact_form, fold
 from searchsvc.schema import EXACT_BOOST, PROXIMITY_BOOST, section_documents
