@@ -117,6 +117,7 @@ def collections(draw) -> dict:
         "workers": draw(st.sampled_from([0, 2])),  # parsed here, or by worker processes
         "cores": draw(st.sampled_from([1, 2])),  # Whoosh writes one segment, or one per sub-writer
         "jobs": draw(st.sampled_from([4, 16, 100])),  # documents per sub-writer job: more or fewer segments
+        "segment_mb": draw(st.sampled_from([0, 384])),  # a segment after every job, or one per sub-writer (here)
         # Whoosh's update: its own merge policy, no merging (deletions stay in older segments), or
         # everything merged into one segment at the end
         "merge": draw(st.sampled_from(["policy", "none", "optimize"])),
@@ -148,6 +149,7 @@ def _build(collection: dict, engine: str, where: Path) -> SearchIndex:
     _write(corpus, collection["files"])
     with mock.patch("os.cpu_count", lambda: collection["cores"]), mock.patch("searchsvc.indexing.POOL_MIN_FILES", 2), \
             mock.patch("searchsvc.engines.whoosh_writer.JOB_DOCUMENTS", collection["jobs"]), \
+            mock.patch("searchsvc.engines.whoosh_writer.SEGMENT_MB", collection["segment_mb"]), \
             _whoosh_merging(collection["merge"] != "none"):
         build_index(corpus, index_dir, engine=engine, workers=collection["workers"])
         if collection["changes"]:

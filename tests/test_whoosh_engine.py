@@ -16,7 +16,8 @@ from whoosh.index import open_dir
 from whoosh import query as wq
 
 from searchsvc.engine import SearchIndex
-from searchsvc.engines.whoosh_engine import Reader, _Evaluator, prepare
+from searchsvc.engines.whoosh_engine import Reader, prepare
+from searchsvc.engines.whoosh_evaluate import Evaluator as _Evaluator
 from searchsvc.indexing import build_index, current_generation
 from searchsvc.normalize import exact_form, fold
 from searchsvc.schema import EXACT_BOOST, PROXIMITY_BOOST, section_documents
@@ -109,6 +110,28 @@ def test_scores_stay_whoosh_scores_with_deletions_and_segments(tmp_path, seed_re
     try:
         assert len(reader._searcher.reader().leaf_readers()) >= 2
         assert not reader._live.all()
+        for _, ours, query in CASES:
+            _assert_same_scores(reader, ours, query)
+    finally:
+        reader.close()
+
+
+def test_scores_stay_whoosh_scores_when_sub_writers_write_many_segments(tmp_path, monkeypatch):
+    """A sub-writer writes a segment whenever its postings fill ``SEGMENT_MB`` (here: after
+    every job of 4 documents): all of them are listed, with the same documents and scores."""
+    from searchsvc.engines import whoosh_writer
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(whoosh_writer, "SEGMENT_MB", 0)
+    monkeypatch.setattr(whoosh_writer, "JOB_DOCUMENTS", 4)
+    summary = build_index(CORPUS, tmp_path / "index", engine="whoosh")
+    reader = Reader(current_generation(tmp_path / "index") / "whoosh")
+    try:
+        segments = reader._searcher.reader().leaf_readers()
+        assert len(segments) > 2  # more than one per sub-writer
+        assert reader._n == sum(leaf.doc_count_all() for leaf, _ in segments)
+        ids = sorted(reader._searcher.stored_fields(d)["id"] for d in range(reader._n))
+        assert len(set(ids)) == len(ids) == summary.sections  # each section once
         for _, ours, query in CASES:
             _assert_same_scores(reader, ours, query)
     finally:
@@ -208,8 +231,13 @@ def _plain_answers(reader: Reader) -> dict:
         "facets": {f: [sorted(c.values)] for f, c in reader._table.facets.items()},
         "arrays": {name: reader._array(name).tolist() for name in ("year", "newest", "oldest", "length:body_f")},
         "terms": {w: [a.tolist() for a in reader._term("body_f", w)] for w in words},
-        "positions": reader._positions("heading_f", fold("kinh")),
+        "positions": {term: _heading_positions(reader, term) for term in (fold("kinh"), fold("tế"))},
     }
+
+
+def _heading_positions(reader: Reader, term: str) -> dict[int, tuple[int, ...]]:
+    docs = reader._positions("heading_f", term)[0]
+    return dict(zip(docs.tolist(), reader.positions_in("heading_f", term, docs)))
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -234,11 +262,55 @@ def test_every_segment_shape_reads_as_whoosh_reads_it(shaped, shape, monkeypatch
     finally:
         reader.close()
     monkeypatch.setattr(whoosh_segments, "_BLOCK_FIELDS", ("no such field",))
-    monkeypatch.setattr(whoosh_segments, "_VALUE_FIELDS", ("no such field",))
     monkeypatch.setattr(whoosh_segments, "_var_bytes", lambda column, count: None)
     monkeypatch.setattr(whoosh_segments, "_length_bytes", lambda leaf, column, count: None)
+    monkeypatch.setattr(whoosh_segments, "_numeric_column", lambda column, count: None)
     reader = Reader(shaped[shape])
     try:
         assert _plain_answers(reader) == fast
     finally:
         reader.close()
+
+
+# --- the arrays saved with the index ------------------------------------------------------------------
+def _arrays_of(reader: Reader) -> dict:
+    reader._read_arrays()
+    table = reader._table
+    return {
+        "arrays": {name: array.tolist() for name, array in sorted(reader._arrays.items())},
+        "reports": list(table.report_ids),
+        "report_of": table.report_of.tolist(),
+        "facets": {f: (c.values, c.flat.tolist(), c.pair_value.tolist(), c.pair_report.tolist()) for f, c in table.facets.items()},
+    }
+
+
+def test_saved_arrays_are_the_arrays_a_reader_makes(tmp_path, monkeypatch):
+    """The writer saves the facet table and the per-document arrays after its commit; a reader
+    opens with them (it builds no facet table) and they equal what it makes from Whoosh's
+    columns. A file saved for other segments (an update since), or damaged, is not used."""
+    from searchsvc.engines import whoosh_arrays, whoosh_engine
+
+    build_index(CORPUS, tmp_path / "index", engine="whoosh")
+    path = current_generation(tmp_path / "index") / "whoosh"
+    assert (path / whoosh_arrays.ARRAYS_FILE).is_file()
+    with monkeypatch.context() as patched:  # opening builds nothing
+        patched.setattr(whoosh_engine.FacetTable, "from_columns", None)
+        patched.setattr(whoosh_engine.Reader, "_read_array", None)
+        reader = Reader(path)
+        saved = _arrays_of(reader)
+        reader.close()
+    data = (path / whoosh_arrays.ARRAYS_FILE).read_bytes()
+    (path / whoosh_arrays.ARRAYS_FILE).unlink()
+    reader = Reader(path)
+    try:
+        assert _arrays_of(reader) == saved
+    finally:
+        reader.close()
+
+    (path / whoosh_arrays.ARRAYS_FILE).write_bytes(data[: len(data) // 2])  # damaged: made again
+    reader = Reader(path)
+    try:
+        assert _arrays_of(reader) == saved
+    finally:
+        reader.close()
+    assert whoosh_arrays.load(path, ("other", ())) is None  # saved for other segments

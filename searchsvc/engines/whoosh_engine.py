@@ -12,7 +12,9 @@ Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one 
 in the weights), adding scores for AND and OR. Equal scores come newest report first, then by
 report id and section order (``TIE_ORDER``): the same order after any rebuild, whichever
 sub-writer wrote which document.
-``tests/test_whoosh_engine.py`` holds the scores to Whoosh's own searcher. Facets are counted over
+The query tree is evaluated in ``whoosh_evaluate``; the facet table and per-document arrays are
+saved with the index (``whoosh_arrays``). ``tests/test_whoosh_engine.py`` holds the scores to
+Whoosh's own searcher. Facets are counted over
 per-document arrays (``docsets``), date order over per-document ranks; the page's stored fields
 come from Whoosh.
 """
@@ -26,11 +28,11 @@ from pathlib import Path
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
-from ..analysis import bigrams, split_compound
-from ..normalize import exact_form, fold, has_diacritics
-from ..query import And, Filter, Instrument, Not, Or, Phrase, Word, near_words
-from ..schema import EXACT_BOOST, FACET_COLUMNS, PROXIMITY_BOOST, filter_clause, instrument_term, word_terms
+from ..normalize import fold
+from ..schema import FACET_COLUMNS
+from . import whoosh_arrays
 from .docsets import DocSet, FacetTable
+from .whoosh_evaluate import Evaluator
 from .whoosh_segments import field_lengths, leaves, number_column, positions, postings, text_column
 from .whoosh_writer import create_writer, prepare
 
@@ -39,7 +41,9 @@ __all__ = ["prepare", "create_writer", "open_reader"]
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order
 WARM_TERMS = 64  # most frequent (folded) body words whose postings are read before a generation serves
-POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index
+POSTINGS_BUDGET = 48 << 20  # bytes of term postings kept in memory per opened index, at least …
+POSTINGS_PER_DOCUMENT = 4096  # … and this many per document: a cache sized to the index (12 bytes a posting; the
+# benchmark mix of 160 queries keeps ~2,500 a document: a budget below what a cycle of queries reads keeps nothing)
 
 
 # --- writing: ``whoosh_writer`` ------------------------------------------------------------------------
@@ -64,12 +68,18 @@ class Reader:
         for leaf, offset in leaves(reader):
             for doc in leaf.deleted_docs_set:
                 self._live[offset + doc] = False
-        self._table = FacetTable.from_columns(
-            text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()})
+        self._path, self._key = Path(path), whoosh_arrays.segments_key(reader)
+        saved = whoosh_arrays.load(self._path, self._key)
+        if saved is None:
+            self._table, arrays = FacetTable.from_columns(
+                text_column(reader, "report_id"), {f: text_column(reader, c) for f, c in FACET_COLUMNS.items()}), {}
+        else:
+            self._table, arrays = saved
         self.report_of = self._table.report_ids.__getitem__
         self._postings: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # term -> (what was read, bytes)
         self._postings_bytes = 0
-        self._arrays: dict[str, np.ndarray] = {}  # field lengths, years, date ranks: read on first use
+        self._budget = max(POSTINGS_BUDGET, POSTINGS_PER_DOCUMENT * self._n)
+        self._arrays: dict[str, np.ndarray] = arrays  # field lengths, years, date ranks: read on first use
         self._vocabulary: dict[str, str] | None = None
 
     @property
@@ -132,27 +142,43 @@ class Reader:
         self._keep(key, (docs, scores), docs.nbytes + scores.nbytes)
         return docs, scores
 
-    def _positions(self, field: str, text: str) -> dict[int, tuple[int, ...]]:
-        """Document -> positions of a term in a field with positions (the headings), read once."""
+    def _positions(self, field: str, text: str) -> tuple[np.ndarray, list, list]:
+        """(documents, encoded value of each, decoded positions of each once asked for) of a
+        term in a field with positions (the headings), read once; ``positions_in`` decodes."""
         key = (field, text, "positions")
         with self._lock:
             cached = self._postings.get(key)
             if cached is not None:
                 self._postings.move_to_end(key)
                 return cached[0]
-        decode = self._schema[field].format.decode_positions
-        found = {}
+        ids, values = [], []
         for leaf, offset in leaves(self._searcher.reader()):
-            found.update((doc + offset, where) for doc, where in positions(leaf, field, text, decode).items())
-        self._keep(key, found, 120 * len(found))
+            docs, encoded = positions(leaf, field, text)
+            ids.append(docs + offset)
+            values += encoded
+        docs = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
+        found = (docs, values, [None] * len(values))
+        self._keep(key, found, docs.nbytes + sum(map(len, values)) + 120 * len(values))
+        return found
+
+    def positions_in(self, field: str, text: str, docs: np.ndarray) -> list[tuple[int, ...]]:
+        """The positions of a term in each of ``docs`` (documents that hold it), decoded once each."""
+        held, values, decoded = self._positions(field, text)
+        decode = self._schema[field].format.decode_positions
+        found = []
+        for at in np.searchsorted(held, docs).tolist():
+            where = decoded[at]
+            if where is None:
+                where = decoded[at] = tuple(decode(values[at]))
+            found.append(where)
         return found
 
     def _keep(self, key: tuple, value, size: int) -> None:
-        """Cache what was read of a term, within ``POSTINGS_BUDGET`` bytes (least recently used go)."""
+        """Cache what was read of a term, within the budget (least recently used go)."""
         with self._lock:
             self._postings[key] = (value, size)
             self._postings_bytes += size
-            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
+            while self._postings_bytes > self._budget and len(self._postings) > 1:
                 _, (_, old_size) = self._postings.popitem(last=False)
                 self._postings_bytes -= old_size
 
@@ -164,8 +190,8 @@ class Reader:
             ids.append(docs + offset)
             weights.append(values)
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        docs, weights = np.concatenate(ids), np.concatenate(weights)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+        docs, weights = np.concatenate(ids).astype(np.int32), np.concatenate(weights)
         live = self._live[docs]
         return (docs, weights) if live.all() else (docs[live], weights[live])
 
@@ -174,8 +200,8 @@ class Reader:
         """The query and each facet filter as (matching documents as a mask, scores), kept apart
         for disjunctive facets. Optional nearness clauses only change scores."""
         return {
-            "query": _Evaluator(self).node(tree),
-            "filters": {f: _Evaluator(self).filter(f, v) for f, v in filters.items() if v},
+            "query": Evaluator(self).node(tree),
+            "filters": {f: Evaluator(self).filter(f, v) for f, v in filters.items() if v},
         }
 
     def _mask(self, compiled: dict, excluding: str | None = None) -> np.ndarray:
@@ -229,15 +255,24 @@ class Reader:
         """The first ``limit`` values of ``count_facet`` and the ``selected`` ones further down."""
         return self._table.top_values(facet, docs, limit, aliases, selected)
 
-    def warm(self) -> None:
-        """Read now what a first query would: the per-document arrays (field lengths of every
-        scored field, date ranks, years), the postings of the most frequent words (folded, in
-        the body), the vocabulary of "did you mean"."""
+    def _read_arrays(self) -> None:
+        """Every per-document array: field lengths of every scored field, date ranks, years."""
         for name, field in self._schema.items():
             if field.scorable:
                 self._array(f"length:{name}")
         for name in ("newest", "oldest", "year"):
             self._array(name)
+
+    def save_arrays(self) -> None:
+        """Save the facet table and every per-document array beside the index (``whoosh_arrays``):
+        the writer does after its commit, so that a reader opens with them at once."""
+        self._read_arrays()
+        whoosh_arrays.save(self._path, self._key, self._table, dict(self._arrays))
+
+    def warm(self) -> None:
+        """Read now what a first query would: the per-document arrays, the postings of the most
+        frequent words (folded, in the body), the vocabulary of "did you mean"."""
+        self._read_arrays()
         for _, term in self._searcher.reader().most_frequent_terms("body_f", WARM_TERMS):
             self._term("body_f", term.decode("utf-8") if isinstance(term, bytes) else term)
         self.vocabulary()
@@ -276,21 +311,6 @@ def _codes(values: list[str]) -> np.ndarray:
     return np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values))
 
 
-def _in_sequence(positions: list[tuple[int, ...]], slop: int) -> bool:
-    """Whether the words stand in order, each 1 to ``slop`` positions after the one before
-    (Whoosh's phrase: an ordered ``SpanNear2`` with ``mindist=1``), given each word's positions.
-
-    >>> _in_sequence([(0, 5), (6,), (8,)], 2), _in_sequence([(0, 5), (6,), (8,)], 1)
-    (True, False)
-    """
-    ends = set(positions[0])
-    for following in positions[1:]:
-        ends = {p for p in following if any(1 <= p - end <= slop for end in ends)}
-        if not ends:
-            return False
-    return True
-
-
 def _best(scores: np.ndarray, ties: np.ndarray, wanted: int) -> np.ndarray:
     """Positions of the ``wanted`` best scores, best first, equal scores by ``ties`` (ranks)."""
     if len(scores) > wanted:
@@ -299,125 +319,3 @@ def _best(scores: np.ndarray, ties: np.ndarray, wanted: int) -> np.ndarray:
     else:
         candidates = np.arange(len(scores))
     return candidates[np.lexsort((ties[candidates], -scores[candidates]))][:wanted]
-
-
-# --- the query tree over arrays ----------------------------------------------------------------------
-class _Evaluator:
-    """Query-tree nodes as (mask of matching documents, score of each), scored as Whoosh scores
-    the same queries: a term by BM25F, a boost multiplies, OR and AND add up their parts' scores
-    where they match, a filter on a keyword field scores its weight (1), a year range and a
-    negation score 1. A node repeated in the tree ("1 1 1 …") is evaluated once: what a node
-    gives is never changed afterwards (``all_of`` copies before combining)."""
-
-    def __init__(self, reader: Reader):
-        self.reader = reader
-        self.n = reader._n
-        self._done: dict = {}
-
-    def empty(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.zeros(self.n, dtype=np.bool_), np.zeros(self.n)
-
-    def constant(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return mask, mask.astype(np.float64)
-
-    def term(self, field: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        docs, scores = self.reader._term(field, text)
-        mask, score = self.empty()
-        mask[docs] = True
-        score[docs] = scores * boost if boost != 1.0 else scores
-        return mask, score
-
-    def any_of(self, parts: list) -> tuple[np.ndarray, np.ndarray]:
-        mask, score = self.empty()
-        for part_mask, part_score in parts:
-            mask |= part_mask
-            score += part_score
-        return mask, score
-
-    def all_of(self, parts: list) -> tuple[np.ndarray, np.ndarray]:
-        mask, score = parts[0][0].copy(), parts[0][1].copy()
-        for part_mask, part_score in parts[1:]:
-            mask &= part_mask
-            score += part_score
-        return mask, np.where(mask, score, 0.0)
-
-    def node(self, node, boosts: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        key = (node, boosts)
-        if key not in self._done:
-            self._done[key] = self._node(node, boosts)
-        return self._done[key]
-
-    def _node(self, node, boosts: bool) -> tuple[np.ndarray, np.ndarray]:
-        if node is None:
-            return self.constant(self.reader._live.copy())
-        if isinstance(node, Word):
-            return self.word(node.text)
-        if isinstance(node, Phrase):
-            return self.phrase(node.words)
-        if isinstance(node, Instrument):
-            if node.canonical:
-                return self.term("instruments", instrument_term(node.canonical, node.year))
-            return self.term("instruments", f"{fold(node.type)}#{node.number}")
-        if isinstance(node, Filter):
-            return self.filter(node.field, [node.value])
-        if isinstance(node, Not):
-            return self.constant(self.reader._live & ~self.node(node.item, boosts)[0])
-        if isinstance(node, Or):
-            return self.any_of([self.node(i, boosts) for i in node.items])
-        if isinstance(node, And):
-            mask, score = self.all_of([self.node(i, boosts) for i in node.items])
-            words = near_words(node)
-            if boosts and len(words) > 1:  # nearness of the words ranks higher (Whoosh's AndMaybe)
-                near_mask, near_score = self.phrase(tuple(words), slop=2, boost=PROXIMITY_BOOST)
-                score += np.where(mask & near_mask, near_score, 0.0)
-            return mask, score
-        raise TypeError(f"unknown query node {node!r}")
-
-    def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        return self.any_of([self.term(field, term, boost) for field, term, boost in word_terms(word)])
-
-    def phrase(self, words: tuple[str, ...], slop: int = 1, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        """A phrase: in the body, all its syllable bigrams (term lookups, not positions); in the
-        short heading, Whoosh's positional phrase (``slop`` words apart at most), scored as
-        Whoosh scores it: the sum of its terms' scores where it occurs."""
-        parts = [p for w in words for p in split_compound(w)]
-        if len(parts) == 1:
-            return self.word(parts[0])
-        folded = [fold(p) for p in parts]
-        options = [self.body(folded, "body_b", boost), self.heading(folded, "heading_f", slop, boost)]
-        if any(has_diacritics(w) for w in words):
-            exact = [exact_form(p) for p in parts]
-            options += [self.body(exact, "body_eb", boost * EXACT_BOOST), self.heading(exact, "heading", slop, boost * EXACT_BOOST)]
-        return self.any_of(options)
-
-    def body(self, forms: list[str], field: str, boost: float):
-        return self.every_term(field, bigrams(forms), boost)
-
-    def every_term(self, field: str, terms: list[str], boost: float):
-        """All of ``terms``, each distinct one looked up once, scoring as often as it is there."""
-        return self.all_of([self.term(field, term, boost * count) for term, count in Counter(terms).items()])
-
-    def heading(self, terms: list[str], field: str, slop: int, boost: float):
-        mask, score = self.every_term(field, terms, boost)
-        candidates = np.flatnonzero(mask)
-        if len(candidates):  # only there, where the words stand (Whoosh's phrase: ordered, ``slop`` apart)
-            found = {term: self.reader._positions(field, term) for term in set(terms)}
-            positions = [found[term] for term in terms]
-            apart = [doc for doc in candidates.tolist() if not _in_sequence([p[doc] for p in positions], slop)]
-            mask[apart] = False
-            score[apart] = 0.0
-        return mask, score
-
-    def filter(self, facet: str, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Values of one facet combine with OR (validated beforehand by ``query.check_filter``)."""
-        options = []
-        for value in values:
-            field, term = filter_clause(facet, value)
-            if field == "year":
-                years = self.reader._array("year")
-                low, high = term
-                options.append(self.constant(self.reader._live & (years >= (low if low is not None else -1 << 62))
-                                             & (years <= (high if high is not None else 1 << 62))))
-            else:
-                options.append(self.term(field, term))
-        return options[0] if len(options) == 1 else self.any_of(options)

@@ -11,16 +11,25 @@ reads through Whoosh's public API (one value or posting at a time: slower, the s
 """
 from __future__ import annotations
 
+import io
+import pickle
+import zlib
+from itertools import chain
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 __all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions"]
 
 # the field length Whoosh's BM25F divides by, from the one byte it keeps (0: no length, read as 1)
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
-_BLOCK_FIELDS = ("_data", "_read_data", "_read_weights", "_next_block", "is_active")
-_VALUE_FIELDS = ("_read_ids", "_read_values", "_ids", "_values", "_next_block", "is_active")
+_BLOCK_FIELDS = ("_postfile", "_baseoffset", "_byteids", "_fixedsize")  # a W3 block matcher's (``_blocks``)
+_CHUNK = 1 << 16  # bytes of a posting list read at once
+# struct's type codes of fixed size (as ``NumericColumn`` packs them, "!"): NumPy's big-endian types
+_NUMERIC_TYPES = {code: np.dtype(">" + code) for code in "bBhHiIqQ"}
 
 
 def leaves(reader) -> list:
@@ -66,14 +75,22 @@ def _text(value) -> str:
 
 def number_column(reader, name: str) -> np.ndarray:
     """A numeric sortable column for every document (0 where a segment lacks it or a document
-    has no value), through Whoosh's public column readers."""
-    values: list[int] = []
+    has no value): the column's raw numbers read at once (``_numeric_column``), each distinct one
+    translated by the field as Whoosh's column reader translates it; else through that reader."""
+    values: list[np.ndarray] = []
     for leaf, _ in leaves(reader):
-        if leaf.has_column(name):
-            values += [int(v or 0) for v in leaf.column_reader(name)]
+        count = leaf.doc_count_all()
+        raw = _numeric_column(leaf.column_reader(name, translate=False), count) if leaf.has_column(name) else None
+        if raw is not None:
+            distinct, inverse = np.unique(raw, return_inverse=True)
+            translate = reader.schema[name].from_column_value
+            numbers = np.array([int(translate(v) or 0) for v in distinct.tolist()], dtype=np.int64)
+            values.append(numbers[inverse.reshape(-1)])
+        elif leaf.has_column(name):
+            values.append(np.array([int(v or 0) for v in leaf.column_reader(name)], dtype=np.int64))
         else:
-            values += [0] * leaf.doc_count_all()
-    return np.array(values, dtype=np.int64)
+            values.append(np.zeros(count, dtype=np.int64))
+    return np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
 
 
 def field_lengths(reader, field: str) -> np.ndarray:
@@ -98,28 +115,42 @@ def _length_bytes(leaf, column_name: str, count: int) -> np.ndarray | None:
         return None
     if not perdoc.has_column(column_name):
         return np.zeros(count, dtype=np.uint8)
-    codes = np.frombuffer(bytes(perdoc.column_reader(column_name, LENGTHS_COLUMN).load()), dtype=np.uint8)
+    column = perdoc.column_reader(column_name, LENGTHS_COLUMN)
+    codes = _numeric_column(column, count)
+    if codes is None:
+        codes = np.frombuffer(bytes(column.load()), dtype=np.uint8)
     return codes if len(codes) == count else None
+
+
+def _numeric_column(column, count: int) -> np.ndarray | None:
+    """The raw values of Whoosh's ``NumericColumn`` reader (fixed-size big-endian numbers of the
+    first ``_count`` documents, the default for the documents after them), read at once; None
+    for any other reader."""
+    if not all(hasattr(column, f) for f in ("_dbfile", "_basepos", "_count", "_fixedlen", "_defaultbytes", "_typecode")):
+        return None
+    dtype = _NUMERIC_TYPES.get(column._typecode)
+    if dtype is None or dtype.itemsize != column._fixedlen or not 0 <= column._count <= count:
+        return None
+    data = column._dbfile.get(column._basepos, column._count * column._fixedlen) if column._count else b""
+    return np.frombuffer(data + column._defaultbytes * (count - column._count), dtype=dtype)
 
 
 # --- postings ---------------------------------------------------------------------------------------
 def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (in the segment, deleted ones included) and weights of a term."""
-    if (field, text) not in leaf:
+    matcher = _matcher(leaf, field, text)
+    if matcher is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    matcher = _unfiltered(leaf.postings(field, text))
-    if all(hasattr(matcher, f) for f in _BLOCK_FIELDS):
-        ids, weights = [], []
-        while matcher.is_active():  # the W3 codec's blocks: pickled (id deltas, weights, …)
-            if matcher._data is None:
-                matcher._read_data()
-            ids.append(np.cumsum(np.array(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-        if not ids:  # a term whose every posting was filtered out
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        return np.concatenate(ids), np.concatenate(weights)
+    if _is_block_matcher(matcher):
+        counts, last_ids, deltas, weights = [], [], [], []
+        for (count, last_id, *_), (ids, block_weights, _) in _blocks(matcher):
+            counts.append(count)
+            last_ids.append(last_id)
+            deltas.append(ids)
+            # the W3 codec's short forms: None when every weight is 1, one float when all are equal
+            weights.append((1.0,) * count if block_weights is None else
+                           (block_weights,) * count if isinstance(block_weights, float) else block_weights)
+        return _block_ids(deltas, counts, last_ids), np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=sum(counts))
     docs, weights = [], []
     while matcher.is_active():
         docs.append(matcher.id())
@@ -128,24 +159,80 @@ def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-def positions(leaf, field: str, text: str, decode) -> dict[int, tuple[int, ...]]:
-    """Document (in the segment) -> positions of a term, in a field with positions."""
-    if (field, text) not in leaf:
-        return {}
-    matcher = _unfiltered(leaf.postings(field, text))
-    found = {}
-    if all(hasattr(matcher, f) for f in _VALUE_FIELDS):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_values()
-            for doc, value in zip(matcher._ids, matcher._values):
-                found[doc] = tuple(decode(value))
-            matcher._next_block()
-        return found
+def positions(leaf, field: str, text: str) -> tuple[np.ndarray, list[bytes]]:
+    """Document numbers (in the segment) of a term in a field with positions, and each one's
+    encoded value (the field format's ``decode_positions`` reads it): decoding is left to the
+    few documents a phrase asks about."""
+    matcher = _matcher(leaf, field, text)
+    if matcher is None:
+        return np.zeros(0, dtype=np.int64), []
+    if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
+        counts, last_ids, deltas, values = [], [], [], []
+        for (count, last_id, *_), (ids, _, block_values) in _blocks(matcher):
+            counts.append(count)
+            last_ids.append(last_id)
+            deltas.append(ids)
+            values.extend(block_values)
+        return _block_ids(deltas, counts, last_ids), values
+    docs, values = [], []
     while matcher.is_active():
-        found[matcher.id()] = tuple(matcher.value_as("positions"))
+        docs.append(matcher.id())
+        values.append(matcher.value())
         matcher.next()
-    return found
+    return np.array(docs, dtype=np.int64), values
+
+
+def _is_block_matcher(matcher) -> bool:
+    """Whether ``matcher`` is the W3 codec's block reader of document postings (not an inlined
+    term's ``ListMatcher``, not a term vector's), with the fields ``_blocks`` reads."""
+    return all(hasattr(matcher, f) for f in _BLOCK_FIELDS) and not matcher._byteids and matcher._postfile is not None
+
+
+def _blocks(matcher):
+    """The blocks of a W3 posting list as the codec wrote them (``W3PostingsWriter._write_block``):
+    (info tuple: count, last id, max weight, compression, …) and (id deltas, weights, values),
+    read from the postings file a large piece at a time instead of block by block through the
+    matcher's seeks."""
+    postfile, position = matcher._postfile, matcher._baseoffset
+    buffer, start = b"", position
+    while True:
+        offset = position - start
+        length = unpack_int(buffer[offset:offset + _INT_SIZE])[0] if offset + _INT_SIZE <= len(buffer) else None
+        if length is None or offset + _INT_SIZE + abs(length) > len(buffer):
+            buffer, start, offset = postfile.get(position, _CHUNK), position, 0
+            length = unpack_int(buffer[:_INT_SIZE])[0]
+            if _INT_SIZE + abs(length) > len(buffer):
+                buffer = postfile.get(position, _INT_SIZE + abs(length))
+        end = offset + _INT_SIZE + abs(length)
+        stream = io.BytesIO(buffer)
+        stream.seek(offset + _INT_SIZE)
+        info = pickle.load(stream)
+        data = buffer[stream.tell():end]
+        yield info, pickle.loads(zlib.decompress(data) if info[3] else data)
+        if length < 0:  # the last block is written with a negative length
+            return
+        position += _INT_SIZE + length
+
+
+def _block_ids(deltas: list, counts: list[int], last_ids: list[int]) -> np.ndarray:
+    """Document numbers from each block's id deltas (each block's first one counted from 0).
+
+    >>> _block_ids([(3, 2), (7, 1)], [2, 2], [5, 8]).tolist()
+    [3, 5, 7, 8]
+    """
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=sum(counts))
+    starts = np.cumsum(counts)[:-1]
+    flat[starts] -= np.array(last_ids[:-1], dtype=np.int64)  # the first delta of a block from the block before
+    return np.cumsum(flat)
+
+
+def _matcher(leaf, field: str, text: str):
+    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term:
+    one lookup of the term, not one to ask and one to read."""
+    try:
+        return _unfiltered(leaf.postings(field, text))
+    except TermNotFound:
+        return None
 
 
 def _unfiltered(matcher):

@@ -1,6 +1,7 @@
 """Writing a Whoosh index: the Whoosh engine's ``prepare`` and ``Writer`` (``whoosh_engine``).
 
-A full build writes one segment per core with Whoosh's multiprocessing writer, made to end on
+A full build writes segments in one process per core with Whoosh's multiprocessing writer (a
+segment whenever a process's postings fill ``SEGMENT_MB``: no postings spilled to disk), made to end on
 every path: its sub-writer processes end with the indexing run and are stopped when it fails; a
 sub-writer that dies (a full disk) fails the build instead of losing its documents or leaving
 the parent waiting; a sub-writer that got no job leaves no empty segment in the index.
@@ -25,6 +26,8 @@ from ..schema import build_schema
 __all__ = ["prepare", "create_writer", "Writer", "JOB_DOCUMENTS"]
 
 JOB_DOCUMENTS = 100  # documents per job a full build hands to one of Whoosh's sub-writers
+SEGMENT_MB = 384  # a sub-writer writes a segment when its postings take this much (Whoosh's estimate; ~30 % more in fact)
+POOL_MB = 4 * SEGMENT_MB  # Whoosh's limit before spilling postings to disk: never reached by a sub-writer
 
 
 def prepare(document: dict) -> dict:
@@ -49,15 +52,36 @@ class Codec(W3Codec):
 
 
 class _SubWriter(SubWriterTask):
-    """One of Whoosh's sub-writer processes, which ends with the indexing run (``kill -9``)."""
+    """One of Whoosh's sub-writer processes, which ends with the indexing run (``kill -9``) and
+    writes a segment whenever its postings reach ``SEGMENT_MB``: Whoosh's writer would otherwise
+    spill them to sorted runs on disk and merge those at the end, which doubles the cost of
+    writing a large segment. Its segments go to the parent as one list (``_MpWriter._commit_toc``)."""
 
     def run(self):
         exit_with_parent()
         try:
-            super().run()
+            self._write_segments()
         except Exception as error:  # a full disk: one line; the indexing run fails with it
             print(f"Lỗi: tiến trình ghi chỉ mục dừng: {error}", file=sys.stderr)
             sys.exit(1)
+
+    def _write_segments(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        segments = []
+        self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:  # the parent's "finish"
+                break
+            self._process_file(*job)
+            if self.writer.pool.currentsize > SEGMENT_MB << 20:
+                segments.append(self.writer._finalize_segment())
+                self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        if not self.running:
+            self.writer.cancel()
+            return
+        segments.append(self.writer._finalize_segment())
+        self.resultqueue.put((None, set(), segments), timeout=5)
 
 
 class _Jobs:
@@ -103,7 +127,8 @@ class _MpWriter(MpWriter):
 
     def _commit_toc(self, segments):
         _check_tasks(self.tasks)
-        super()._commit_toc([segment for segment in segments if segment.doc_count_all()])
+        listed = [s for item in segments for s in (item if isinstance(item, list) else [item])]  # a sub-writer's list
+        super()._commit_toc([segment for segment in listed if segment.doc_count_all()])
 
     def cancel(self):
         try:
@@ -119,16 +144,17 @@ class _MpWriter(MpWriter):
 
 
 class Writer:
-    """A full build writes one segment per core (Whoosh's ``procs`` with ``multisegment``); an
+    """A full build writes segments in one process per core (Whoosh's ``procs`` with ``multisegment``); an
     update, a handful of documents, one segment in this process."""
 
     def __init__(self, path: Path, fresh: bool):
         path.mkdir(parents=True, exist_ok=True)
+        self._path = path
         ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
         codec = Codec()
         if fresh and (os.cpu_count() or 1) > 1:
             self._writer = _MpWriter(ix, procs=os.cpu_count(), batchsize=JOB_DOCUMENTS, multisegment=True, limitmb=128, codec=codec,
-                                     subargs={"codec": codec, "limitmb": 128})
+                                     subargs={"codec": codec, "limitmb": POOL_MB})
         else:
             self._writer = ix.writer(limitmb=256, codec=codec)
 
@@ -139,7 +165,15 @@ class Writer:
         self._writer.add_document(**prepared)
 
     def commit(self) -> None:
+        """Commit, then save the arrays a reader would otherwise make at opening (``whoosh_arrays``)."""
         self._writer.commit()
+        from .whoosh_engine import Reader  # the reader imports this module
+
+        reader = Reader(self._path)
+        try:
+            reader.save_arrays()
+        finally:
+            reader.close()
 
     def cancel(self) -> None:
         self._writer.cancel()
