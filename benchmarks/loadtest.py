@@ -106,7 +106,7 @@ class Options:
     reindex: bool = False
     reindex_pause: float | None = None  # seconds between reindex rounds (default: seconds / 20)
     timeout: float = 120.0  # per request; above gunicorn's 60 s worker timeout on purpose
-    min_rounds: int = 1  # with reindex: the load goes on past ``seconds`` until this many rounds ended
+    min_rounds: int = 1  # with reindex: the load goes on past ``seconds`` and ``max_requests`` until this many rounds ended
     workdir: str | None = None  # None: a temporary folder, removed afterwards
     verbose: bool = True
 
@@ -372,9 +372,11 @@ class Ledger:
         self.probe_counts: Counter = Counter()  # reports found by MARKER_WORD
         self.requests = 0
 
-    def take_ticket(self, limit: int) -> bool:
+    def take_ticket(self, limit: int, owed: bool = False) -> bool:
+        """Whether one more request may go: below ``limit``, or past it while reindex rounds are
+        ``owed`` (clients that stopped before a switch could not see it)."""
         with self.lock:
-            if self.requests >= limit:
+            if self.requests >= limit and not owed:
                 return False
             self.requests += 1
             return True
@@ -449,9 +451,13 @@ class Clock:
         self.rounds_done = 0
         self.ended_at: float | None = None  # when ``running()`` first said no
 
+    def owed(self) -> bool:
+        """Reindex rounds the load must outlast are still to end."""
+        return self.rounds_done < self.min_rounds
+
     def running(self) -> bool:
         now = time.monotonic()
-        if now < self.deadline or (self.rounds_done < self.min_rounds and now < self.deadline + self.grace):
+        if now < self.deadline or (self.owed() and now < self.deadline + self.grace):
             return True
         if self.ended_at is None:
             self.ended_at = now
@@ -463,7 +469,7 @@ def client(number: int, port: int, catalogue: Catalogue, ledger: Ledger, clock: 
     rng = random.Random(f"loadtest:{options.seed}:{number}")
     last_generation: list = []
     sent = 0
-    while clock.running() and ledger.take_ticket(options.max_requests):
+    while clock.running() and ledger.take_ticket(options.max_requests, clock.owed()):
         if sent < len(MIX):  # each client starts with one request of every kind, from a different one
             request = next_request(rng, catalogue, MIX[(number + sent) % len(MIX)][0])
         elif probe_query and sent % 5 == 0:  # while reindexing, follow the generation closely
@@ -781,7 +787,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a short run: 30 reports, 8 clients, 5 s")
     parser.add_argument("--reindex", action="store_true", help="change the corpus and reindex it during the load")
     parser.add_argument("--min-rounds", type=int, default=1,
-                        help="with --reindex: go on past --seconds until this many reindex rounds ended (default 1)")
+                        help="with --reindex: go on past --seconds and --max-requests until this many reindex rounds ended (default 1)")
     parser.add_argument("--reindex-pause", type=float, help="seconds between reindex rounds (default: seconds / 20)")
     parser.add_argument("--workers", type=int, help="server worker processes (default: the server's, one per core)")
     parser.add_argument("--seed", type=int, default=1, help="corpus and request-mix seed")

@@ -170,6 +170,22 @@ def test_reindex_while_serving_loses_no_request(load_workdir):
     assert "searchable after the switch" in loadtest.table(result)
 
 
+def test_the_request_cap_does_not_end_the_load_before_the_reindex_rounds():
+    """Clients that stopped at ``max_requests`` before a switch could never see it: while rounds
+    are owed, the cap does not stop them (the clock still ends the load)."""
+    ledger, clock = loadtest.Ledger(), loadtest.Clock(seconds=0, min_rounds=2)
+    cases = [  # (rounds ended, tickets already taken, cap, another one may go)
+        (0, 0, 3, True),
+        (0, 3, 3, True),  # the cap is reached, but two rounds are still owed
+        (1, 5, 3, True),
+        (2, 5, 3, False),  # every round ended: the cap holds again
+        (2, 2, 3, True),
+    ]
+    for rounds, taken, cap, goes in cases:
+        clock.rounds_done, ledger.requests = rounds, taken
+        assert ledger.take_ticket(cap, clock.owed()) is goes, (rounds, taken, cap)
+
+
 def _a_change(corpus: Path) -> None:
     (corpus / "005_new.txt").write_text(NEW_REPORT, encoding="utf-8")
 
