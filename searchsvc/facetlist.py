@@ -1,8 +1,8 @@
 """Every value of a facet for a search, not only the first ``FACET_SIZE`` that ``search`` shows.
 
-``facet_entries(index, request, facets)`` counts, for each facet asked, every value among the
-documents that match the request with every *other* facet's filter applied (disjunctive, as
-``search`` does), in distinct reports. It is what "Xem thêm" pages through, what the charts of the
+``count_entries`` counts, for each facet asked, every value among the documents that match the
+request with every *other* facet's filter applied (disjunctive, as ``search`` does), in distinct
+reports: for ``searching.facet_entries``, or ``search`` asked for ``entries``. It is what "Xem thêm" pages through, what the charts of the
 results page draw and what the grouped "Phần của báo cáo" facet is made of.
 
 Section headings are grouped by their normalized text (``heading_key``): case, accents, leading
@@ -18,13 +18,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .engine import SearchIndex
-from .models import FACETS, SearchRequest, canonical_from_key
-from .normalize import fold, nfc
-from .query import parse_query
-from .searching import _with_undated
+from typing import Callable
 
-__all__ = ["FacetEntry", "facet_entries", "expand_sections", "heading_key", "heading_label", "SECTION_VALUE_LIMIT"]
+from .engine import SearchIndex
+from .models import SearchRequest, canonical_from_key
+from .normalize import fold, nfc
+
+__all__ = ["FacetEntry", "count_entries", "with_undated", "expand_sections", "heading_key", "heading_label", "SECTION_VALUE_LIMIT"]
 
 SECTION_VALUE_LIMIT = 120  # characters the index keeps of a section facet value (schema.section_documents)
 _ORDINALS = "nhất|nhì|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười"
@@ -102,27 +102,21 @@ def _section_groups(values: list[str]) -> dict[str, str]:
     return {value: first.setdefault(heading_key(value), value) for value in values}
 
 
-def _compiled(index: SearchIndex, request: SearchRequest):
-    """The engine, the compiled request and the instrument aliases, as ``search`` prepares them."""
-    generation = index.generation
-    engine = generation.reader
-    aliases = index.aliases(generation)
-    filters = {name: list(values) for name, values in request.filters.items() if values}
-    if "instrument" in filters:
-        filters["instrument"] = _with_undated(filters["instrument"], aliases)
-    return engine, engine.compile(parse_query(request.q).tree, filters), aliases, filters
+def with_undated(values: list[str], aliases: dict[str, str]) -> list[str]:
+    """A dated instrument filter also takes the mentions whose year only the catalogue knows."""
+    undated = [f"{alias}.0" for alias, target in aliases.items() if target in values]
+    return list(values) + undated
 
 
-def facet_entries(index: SearchIndex, request: SearchRequest, facets: tuple[str, ...] = FACETS) -> dict[str, list[FacetEntry]]:
-    """Every value of each facet in ``facets``: most reported first (years newest first).
-
-    ``request`` is the one ``search`` ran (sections already expanded by ``expand_sections``).
-    """
-    engine, compiled, aliases, filters = _compiled(index, request)
+def count_entries(engine, docs_of: Callable[[str], object], filters: dict[str, list[str]], facets: tuple[str, ...],
+                  aliases: dict[str, str]) -> dict[str, list[FacetEntry]]:
+    """Every value of each facet in ``facets``, counted in distinct reports among ``docs_of(facet)``
+    (the search with every other facet's filter: ``searching.facet_entries``, or ``search`` asked
+    for ``entries``): most reported first, years newest first. ``filters`` are the request's."""
     out: dict[str, list[FacetEntry]] = {}
     for facet in facets:
-        docs = engine.matching_docs(compiled, excluding=facet if facet in filters else None)
-        selected = set(request.filters.get(facet, []))
+        docs = docs_of(facet)
+        selected = set(filters.get(facet, []))
         if facet == "section":
             out[facet] = _grouped_sections(engine, docs, selected)
             continue

@@ -193,6 +193,7 @@ class Results:
     group: str = "section"
     reports: list = field(default_factory=list)  # ``grouping.ReportRow`` of the page (group "report")
     total_rows: int = 0  # group "report": rows (reports of the same content fold into one row)
+    entries: dict = field(default_factory=dict)  # facet -> every ``facetlist.FacetEntry`` (``search(…, entries=…)``)
 
     @property
     def pages(self) -> int:

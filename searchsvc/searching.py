@@ -18,12 +18,13 @@ import json
 import re
 import time
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .engine import SearchIndex
 from .analysis import split_compound
+from .facetlist import FacetEntry, count_entries, with_undated
 from .grouping import ReportRow, group_reports, group_sections
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
@@ -31,7 +32,7 @@ from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, chec
 from .snippets import snippet
 from .suggest import suggest
 
-__all__ = ["search", "validate", "QueryError", "MAX_PER_PAGE", "MAX_PAGE", "FACET_SIZE", "HANDFUL"]
+__all__ = ["search", "facet_entries", "validate", "QueryError", "MAX_PER_PAGE", "MAX_PAGE", "FACET_SIZE", "HANDFUL"]
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -83,25 +84,62 @@ def _scoped(engine, tree, filters: dict[str, list[str]], scope: str) -> tuple[ob
     return tree, rest | {"report": reports or ["\x00"]}  # no report cites it: nothing matches
 
 
-def search(index: SearchIndex, request: SearchRequest) -> Results:
-    """Run a search request. Raises QueryError for an invalid parameter, never for query syntax."""
-    started = time.perf_counter()
+@dataclass
+class _Prepared:
+    """A request made ready for the engine: everything ``search`` and ``facet_entries`` share."""
+    request: SearchRequest
+    parsed: object  # query.ParsedQuery
+    generation: object
+    engine: object
+    aliases: dict[str, str]
+    filters: dict[str, list[str]]  # the request's filters in force (instrument ones with their undated mentions)
+    tree: object  # the searched tree
+    engine_filters: dict[str, list[str]]  # ``filters`` as the engine applies them (citation scope resolved)
+    compiled: object
+    matched: object  # the documents that match
+    counted: dict = field(default_factory=dict)  # facet -> the documents its counts come from (``_facet_docs``)
+
+
+def _prepare(index: SearchIndex, request: SearchRequest) -> _Prepared:
     validate(request)
     parsed = parse_query(request.q)
     if parsed.tree is None and request.sort == "relevance":  # browsing: nothing to rank by
         request = replace(request, sort="newest")
-    warnings = list(parsed.warnings)
     generation = index.generation  # one generation for the whole search, even across a switch
     engine = generation.reader
     aliases = index.aliases(generation)  # "84_NQ-CP" (no year known) -> "84_NQ-CP.2020" when unique
     filters = {name: values for name, values in request.filters.items() if values}
     if "instrument" in filters:
-        filters["instrument"] = _with_undated(filters["instrument"], aliases)
+        filters["instrument"] = with_undated(filters["instrument"], aliases)
     tree, engine_filters = _scoped(engine, parsed.search_tree, filters, request.scope)
     compiled = engine.compile(tree, engine_filters)
-    matched = engine.matching_docs(compiled)
+    return _Prepared(request, parsed, generation, engine, aliases, filters, tree, engine_filters, compiled,
+                     engine.matching_docs(compiled))
+
+
+def facet_entries(index: SearchIndex, request: SearchRequest, facets: tuple[str, ...] = FACETS) -> dict[str, list[FacetEntry]]:
+    """Every value of each facet in ``facets`` for a request, counted as ``search`` counts its
+    facets (``facetlist.count_entries``), without ranking anything."""
+    ready = _prepare(index, request)
+    return _entries(ready, facets)
+
+
+def _entries(ready: _Prepared, facets: tuple[str, ...]) -> dict[str, list[FacetEntry]]:
+    return count_entries(ready.engine, lambda facet: _facet_docs(ready, facet), ready.request.filters, facets, ready.aliases)
+
+
+def search(index: SearchIndex, request: SearchRequest, entries: tuple[str, ...] = ()) -> Results:
+    """Run a search request. Raises QueryError for an invalid parameter, never for query syntax.
+
+    ``entries`` names the facets counted in full as well (``Results.entries``: every value, for the
+    page's charts and sidebar), from the same matching documents."""
+    started = time.perf_counter()
+    ready = _prepare(index, request)
+    request, parsed, generation, engine, aliases = ready.request, ready.parsed, ready.generation, ready.engine, ready.aliases
+    filters, engine_filters, compiled, matched = ready.filters, ready.engine_filters, ready.compiled, ready.matched
+    warnings = list(parsed.warnings)
     total_reports = engine.count_reports(matched)
-    facets = _facets(engine, compiled, tree, filters, request, matched, aliases)
+    facets = _facets(ready)
     cited = {f: v for f, v in filters.items() if f in CITATION_FACETS}
     citing = engine.compile(None, cited) if engine_filters is not filters else None
     matches = parsed.matches()
@@ -122,6 +160,7 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         rows, row_count = [], 0
         hits = [_hit(doc, score, stored, matches, aliases, False) for doc, score, stored in page]
     suggestion = suggest(engine, generation.cache, parsed, request.q) if total < SUGGEST_BELOW and parsed.tree is not None else None
+    counted = _entries(ready, entries) if entries else {}
     return Results(
         query=request.q,
         total=total,
@@ -136,19 +175,31 @@ def search(index: SearchIndex, request: SearchRequest) -> Results:
         group=request.group,
         reports=rows,
         total_rows=row_count,
+        entries=counted,
     )
 
 
-def _facets(engine, compiled, tree, filters, request, matched, aliases) -> dict[str, list[FacetValue]]:
+def _facet_docs(ready: _Prepared, facet: str):
+    """The documents a facet's counts come from: the search with every *other* facet's filter."""
+    if facet not in ready.counted:
+        ready.counted[facet] = _other_filters_docs(ready, facet)
+    return ready.counted[facet]
+
+
+def _other_filters_docs(ready: _Prepared, facet: str):
+    if facet not in ready.filters:
+        return ready.matched
+    if facet in ready.compiled["filters"]:
+        return ready.engine.matching_docs(ready.compiled, excluding=facet)
+    others = {f: v for f, v in ready.filters.items() if f != facet}  # a citation filter in report scope: the search without it
+    return ready.engine.matching_docs(ready.engine.compile(*_scoped(ready.engine, ready.tree, others, ready.request.scope)))
+
+
+def _facets(ready: _Prepared) -> dict[str, list[FacetValue]]:
+    engine, request, aliases = ready.engine, ready.request, ready.aliases
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        if facet not in filters:
-            docs = matched
-        elif facet in compiled["filters"]:
-            docs = engine.matching_docs(compiled, excluding=facet)
-        else:  # a citation filter in report scope: the same search without it
-            others = {f: v for f, v in filters.items() if f != facet}
-            docs = engine.matching_docs(engine.compile(*_scoped(engine, tree, others, request.scope)))
+        docs = _facet_docs(ready, facet)
         selected = set(request.filters.get(facet, []))
         shown = _shown(engine, facet, docs, aliases if facet == "instrument" else None, selected)
         values = [FacetValue(v, _facet_label(facet, v), c, v in selected) for v, c in shown if v]
@@ -311,9 +362,3 @@ def _shown(engine, facet: str, docs, aliases: dict[str, str] | None, selected: s
         return engine.top_values(facet, docs, FACET_SIZE, aliases, selected)
     ordered = sorted(engine.count_facet(facet, docs, aliases).items(), key=lambda kv: kv[0], reverse=True)
     return ordered[:FACET_SIZE] + [(v, c) for v, c in ordered[FACET_SIZE:] if v in selected]
-
-
-def _with_undated(values: list[str], aliases: dict[str, str]) -> list[str]:
-    """A dated instrument filter also takes the mentions whose year only the catalogue knows."""
-    undated = [f"{alias}.0" for alias, target in aliases.items() if target in values]
-    return list(values) + undated

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from searchsvc.facetlist import SECTION_VALUE_LIMIT, expand_sections, facet_entries, heading_key, heading_label
+from searchsvc.facetlist import SECTION_VALUE_LIMIT, expand_sections, heading_key, heading_label
+from searchsvc.searching import facet_entries
 from searchsvc.models import SearchRequest
 from searchsvc.searching import FACET_SIZE, search
 
@@ -68,6 +69,30 @@ def test_every_value_is_listed_with_the_counts_search_shows(seed_index):
         assert {v.value: v.count for v in shown}.items() <= every.items()
         assert len(shown) == min(FACET_SIZE, len(every))
     assert len(entries["instrument"]) > FACET_SIZE  # more instruments than the sidebar shows
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(q="đầu tư"),
+        SearchRequest(q="KT-XH"),  # an abbreviation: its expansion is searched too, and counted
+        SearchRequest(q="đầu tư", filters={"instrument": ["84_NQ-CP.2020"]}),  # reports citing it, searched anywhere
+        SearchRequest(q="đầu tư", filters={"instrument": ["84_NQ-CP.2020"]}, scope="section"),
+        SearchRequest(filters={"province": ["Bắc Giang"], "year": ["2020"]}),
+    ],
+    ids=["words", "abbreviation", "citation-report-scope", "citation-section-scope", "two-filters"],
+)
+def test_the_pages_entries_count_what_search_found(seed_index, request_):
+    """The charts and sidebar of the results page (``search(…, entries=…)``) count the same
+    documents as the search's own facets, and as ``facet_entries`` of the same request."""
+    facets = ("year", "province", "section", "instrument")
+    results = search(seed_index, request_, entries=facets)
+    assert results.entries == facet_entries(seed_index, request_, facets)
+    for facet in ("year", "province", "instrument"):
+        every = {e.value: e.count for e in results.entries[facet]}
+        assert {v.value: v.count for v in results.facets[facet] if v.count}.items() <= every.items()
+    if not request_.filters:
+        assert sum(e.count for e in results.entries["year"]) == results.total_reports  # one year per report
 
 
 def test_a_facet_is_counted_without_its_own_filter(seed_index):

@@ -519,3 +519,37 @@ def test_instrument_page_quotes_show_no_footnote_markers(client):
     quotes = [q.text for q in document.find_all("blockquote")]
     assert quotes and any("36-NQ/TW" in q for q in quotes)
     assert not [q for q in quotes if re.search(r"⁽|\[footnote|\[\d+\s*:", q)]
+
+
+@pytest.mark.parametrize(
+    "copies, listed, label, more",
+    [
+        (0, 0, "", None),
+        (1, 1, "và 1 báo cáo khác cùng nội dung", None),
+        (12, 12, "và 12 báo cáo khác cùng nội dung", None),  # exactly COPIES_SHOWN: all listed
+        (13, 12, "và 13 báo cáo khác cùng nội dung", "và 1 báo cáo khác"),
+        (126, 12, "và 126 báo cáo khác cùng nội dung", "và 114 báo cáo khác"),  # a paragraph copied by many offices
+    ],
+)
+def test_a_row_lists_its_first_copies_and_links_the_rest(app, copies, listed, label, more):
+    """A row folding a hundred copies lists the first ``COPIES_SHOWN`` of them; the rest are one
+    link to every matching section (the view by section lists each copy)."""
+    from searchsvc.grouping import ReportRow
+    from searchsvc.models import SearchRequest
+    from searchsvc.web.resultrows import COPIES_SHOWN, row_views
+
+    row = ReportRow("r0", "Báo cáo gốc", "Bắc Giang", 2020, None, None)
+    row.same_content = [{"report_id": f"r{i}", "title": f"Báo cáo {i}", "province": f"Tỉnh {i}", "year": 2021}
+                        for i in range(1, copies + 1)]
+    request = SearchRequest(q="giải ngân vốn", group="report")
+    with app.test_request_context("/?q=giải+ngân+vốn"):
+        (view,) = row_views(request, [row], 1)
+    assert COPIES_SHOWN == 12
+    assert [link.label for link in view.same_content] == [f"Tỉnh {i} – 2021" for i in range(1, listed + 1)]
+    assert view.same_content_label == label
+    if more is None:
+        assert view.more_copies is None
+    else:
+        assert view.more_copies.label == more
+        query = parse_qs(urlsplit(view.more_copies.url).query)
+        assert query["group"] == ["section"] and query["q"] == ["giải ngân vốn"]

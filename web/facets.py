@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
-from searchsvc.facetlist import FacetEntry, expand_sections, facet_entries, heading_key
+from searchsvc.facetlist import FacetEntry, expand_sections, heading_key
+from searchsvc.searching import facet_entries
 from searchsvc.models import FACETS, Results, SearchRequest
 from searchsvc.normalize import fold, nfc
 from searchsvc.query import And, Filter, parse_query
 
 from . import params
-from .presenters import DEFAULT_GROUP, DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, search_url, toggled
+from .presenters import DEFAULT_GROUP, DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, path, query_string, search_url, toggled
 from .state import get_index
 
 __all__ = [
@@ -149,7 +149,7 @@ def sidebar(request: SearchRequest, results: Results, entries: dict[str, list[Fa
 
 def _facet_url(request: SearchRequest, name: str, **extra) -> str:
     pairs = state(request) + [(k, str(v)) for k, v in extra.items() if v not in ("", None, 1)]
-    return url_for("views.facet", name=name) + ("?" + urlencode(pairs) if pairs else "")
+    return path("views.facet", name=name) + query_string(pairs)
 
 
 # --- chips ---------------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def range_form(request: SearchRequest) -> RangeForm:
     low = high = ""
     if len(years) == 1:
         low, _, high = years[0].partition("..") if _is_range(years[0]) else (years[0], "", years[0])
-    return RangeForm(low, high, state(request, skip_year=True), url_for("views.search"))
+    return RangeForm(low, high, state(request, skip_year=True), path("views.search"))
 
 
 # --- "Xem thêm": every value of one facet ------------------------------------------------------------------

@@ -18,7 +18,8 @@ from searchsvc.models import FACETS, Results, SearchRequest
 from . import resultrows
 
 __all__ = [
-    "FACET_TITLES", "SORT_TITLES", "search_url", "report_url", "instrument_url", "date_vi", "search_page", "hit_dicts",
+    "FACET_TITLES", "SORT_TITLES", "search_url", "report_url", "instrument_url", "path", "query_string", "date_vi",
+    "search_page", "hit_dicts",
 ]
 
 FACET_TITLES = {
@@ -76,27 +77,34 @@ _PATHS = "searchsvc.paths"  # the app's extension: (script root, endpoint, value
 MAX_PATHS = 50_000  # paths remembered per app (forgotten all at once past that)
 
 
-def _path(endpoint: str, **values) -> str:
+def path(endpoint: str, **values) -> str:
     """``url_for`` of a path of this app, remembered per app and script root: a results page links
     hundreds of reports, and the routing map builds a path slower than the page uses it."""
     paths = current_app.extensions.setdefault(_PATHS, {})
     key = (current_request.script_root if has_request_context() else None, endpoint, *sorted(values.items()))
-    path = paths.get(key)
-    if path is None:
+    found = paths.get(key)
+    if found is None:
         if len(paths) >= MAX_PATHS:
             paths.clear()
-        path = paths[key] = url_for(endpoint, **values)
-    return path
+        found = paths[key] = url_for(endpoint, **values)
+    return found
 
 
-def _query_string(pairs: list[tuple[str, str]]) -> str:
-    return ("?" + urlencode(pairs)) if pairs else ""
+def query_string(pairs: list[tuple[str, str]]) -> str:
+    """``?`` and the pairs as ``urlencode`` writes them; each pair encoded once per process (a
+    results page repeats the same query and filters in a hundred links)."""
+    return ("?" + "&".join([_pair(name, value) for name, value in pairs])) if pairs else ""
+
+
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    return urlencode([(name, value)])
 
 
 @lru_cache(maxsize=256)
 def _query_of(q: str) -> str:
     """``?q=…`` of a query (empty without one): the same on every report link of a page."""
-    return _query_string([("q", q)] if q else [])
+    return query_string([("q", q)] if q else [])
 
 
 def search_url(request: SearchRequest, *, endpoint: str = "views.search", **changes) -> str:
@@ -123,7 +131,7 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
         pairs.append(("group", group))
     if scope != "report":
         pairs.append(("scope", scope))
-    return _path(endpoint) + _query_string(pairs)
+    return path(endpoint) + query_string(pairs)
 
 
 def toggled(filters: dict[str, list[str]], facet: str, value: str) -> dict[str, list[str]]:
@@ -138,12 +146,12 @@ def toggled(filters: dict[str, list[str]], facet: str, value: str) -> dict[str, 
 
 def report_url(report_id: str, q: str = "", section_id: str | None = None) -> str:
     """/reports/<id>?q=…#<section>: the report, the query marked, scrolled to the section."""
-    url = _path("views.report", report_id=report_id) + _query_of(q)
+    url = path("views.report", report_id=report_id) + _query_of(q)
     return url + (f"#{section_id}" if section_id else "")
 
 
 def instrument_url(key: str) -> str:
-    return _path("views.instrument", key=key)
+    return path("views.instrument", key=key)
 
 
 def instruments_url(args: dict, **changes) -> str:
@@ -159,7 +167,7 @@ def instruments_url(args: dict, **changes) -> str:
         pairs.append(("page", str(state["page"])))
     if state.get("per_page", DEFAULT_LIST_PER_PAGE) != DEFAULT_LIST_PER_PAGE:
         pairs.append(("per_page", str(state["per_page"])))
-    return url_for("views.instruments") + _query_string(pairs)
+    return url_for("views.instruments") + query_string(pairs)
 
 
 # --- shared pieces ------------------------------------------------------------------------------------------
@@ -261,7 +269,7 @@ def search_page(request: SearchRequest, results: Results) -> SearchPage:
         empty=not results.hits and not rows,
         heading=(f"Kết quả cho “{request.q.strip()}”" if request.q.strip()
                  else "Kết quả lọc" if request.filters else "Tất cả báo cáo"),
-        examples=[Link(text, url_for("views.search") + _query_string([("q", text)])) for text in EXAMPLES],
+        examples=[Link(text, url_for("views.search") + query_string([("q", text)])) for text in EXAMPLES],
     )
 
 
@@ -326,7 +334,7 @@ def report_page(report: dict, text, toc: list, q: str, notice: str | None, has_o
         q=q,
         marks=text.marks,
         notice=notice,
-        back_url=url_for("views.search") + _query_string([("q", q)]) if q else None,
+        back_url=url_for("views.search") + query_string([("q", q)]) if q else None,
         plain_url=report_url(report["id"]),
         api_url=url_for("api.report", report_id=report["id"]),
     )

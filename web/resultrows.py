@@ -13,7 +13,9 @@ from searchsvc.models import Hit, Results, SearchRequest
 
 from . import presenters as p  # URLs and labels: one way of building them (imports this module)
 
-__all__ = ["HitView", "RowView", "hit_views", "row_views", "counts_summary", "result_dicts"]
+__all__ = ["HitView", "RowView", "hit_views", "row_views", "counts_summary", "result_dicts", "COPIES_SHOWN"]
+
+COPIES_SHOWN = 12  # reports of the same content listed under a row (a paragraph copied by a hundred offices)
 
 
 @dataclass
@@ -38,8 +40,9 @@ class RowView:
     sections: list[HitView]
     matched: str  # "5 đoạn khớp"; "" for a partial match
     matched_url: str  # every matching section of this report
-    same_content: list = field(default_factory=list)  # Links to the reports folded under this one
+    same_content: list = field(default_factory=list)  # Links to the first ``COPIES_SHOWN`` reports folded under this one
     same_content_label: str = ""  # "và 3 báo cáo khác cùng nội dung"
+    more_copies: object = None  # a Link to every matching section, the copies not listed included
     missing: str = ""  # "Thiếu: FDI, thu hút"
     own_number: bool = False
 
@@ -70,7 +73,8 @@ def row_views(request: SearchRequest, rows: list[ReportRow], first: int) -> list
     views = []
     for number, row in enumerate(rows, start=first):
         same = [p.Link(" – ".join(v for v in (r["province"], str(r["year"]) if r["year"] else None) if v) or r["title"],
-                       p.report_url(r["report_id"], request.q), title=r["title"]) for r in row.same_content]
+                       p.report_url(r["report_id"], request.q), title=r["title"]) for r in row.same_content[:COPIES_SHOWN]]
+        rest = len(row.same_content) - len(same)
         views.append(RowView(
             number=number,
             url=p.report_url(row.report_id, request.q),
@@ -80,7 +84,9 @@ def row_views(request: SearchRequest, rows: list[ReportRow], first: int) -> list
             matched="" if row.missing else f"{row.matched} đoạn khớp",  # a partial match has no full section
             matched_url=p.search_url(request, q=_in_report(request.q, row.report_id), group="section", page=1),
             same_content=same,
-            same_content_label=f"và {len(same)} báo cáo khác cùng nội dung" if same else "",
+            same_content_label=f"và {len(row.same_content)} báo cáo khác cùng nội dung" if same else "",
+            more_copies=p.Link(f"và {rest} báo cáo khác", p.search_url(request, group="section", page=1),
+                               title="Mọi đoạn khớp, từng đoạn một, kể cả các báo cáo cùng nội dung") if rest > 0 else None,
             missing=("Thiếu: " + ", ".join(row.missing)) if row.missing else "",
             own_number=row.own_number,
         ))

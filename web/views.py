@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from urllib.parse import quote
 
-from searchsvc.facetlist import expand_sections, facet_entries
+from searchsvc.facetlist import expand_sections
 from searchsvc.instruments import Disambiguation, Moved, find_instrument, list_instruments
 from searchsvc.query import QueryError, parse_query
 from searchsvc.searching import search as run_search
@@ -35,10 +35,9 @@ def search():
     search_request = params.search_request(request.args, current_app.config["PER_PAGE"], group=presenters.DEFAULT_GROUP)
     index = get_index()
     expanded = expand_sections(index, search_request)  # a heading filter takes its whole group
-    results = run_search(index, expanded)
-    entries = facet_entries(index, expanded, searchtools.ENTRY_FACETS)
+    results = run_search(index, expanded, entries=searchtools.ENTRY_FACETS)  # the charts' and sidebar's every value
     return render_template("search.html", page=presenters.search_page(search_request, results),
-                           tools=searchtools.search_tools(search_request, results, entries))
+                           tools=searchtools.search_tools(search_request, results, results.entries))
 
 
 @bp.get("/facets/<name>")
