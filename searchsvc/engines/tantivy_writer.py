@@ -39,9 +39,11 @@ FACETS = tuple(FACET_COLUMNS)  # the order of facet columns in a line
 
 def _build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("body", "body_f", "heading", "heading_f"):  # see ``analyze``
+    for name in ("heading", "heading_f"):  # see ``analyze``; positions for phrases (``tantivy_query``)
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
-    for name in ("body_eb", "body_b"):  # syllable bigrams of the body, exact and folded ("đầu_tư")
+    # the body: term frequencies without positions (no query reads them, and writing them costs a
+    # tenth of the indexing and a quarter of the index); a phrase is its syllable bigrams ("đầu_tư")
+    for name in ("body", "body_f", "body_eb", "body_b"):
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
     # filters: one raw term per value, several values by adding the field several times
     builder.add_text_field("instruments", tokenizer_name="raw", index_option="freq")
@@ -105,8 +107,9 @@ def analyze(text: str | None) -> tuple[str, str]:
 
     The parts of every token come first, at consecutive positions, then the whole compounds:
     phrases only ever hold parts (``split_compound``), and no part equals a whole (a whole holds
-    "/", "-" …), so no phrase can match across; and the field keeps Whoosh's length (parts and
-    wholes), which BM25 divides by.
+    "/", "-" …), so no phrase can match across (positions are kept for headings only: a phrase
+    in the body is its bigrams); and the field keeps Whoosh's length (parts and wholes), which
+    BM25 divides by.
 
     >>> analyze("Nghị quyết 84/NQ-CP, hoà")
     ('nghị quyết 84 nq cp hòa 84/nq-cp', 'nghi quyet 84 nq cp hoa 84/nq-cp')
