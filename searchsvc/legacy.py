@@ -11,7 +11,7 @@ font draws Vietnamese letters in their place. The same text therefore reaches us
 Both are handled: ``decode_bytes`` chooses among Windows-1258, TCVN3 and VNI for a byte file that
 is not UTF-8; ``repair_text`` converts lines of Unicode text that are really TCVN3/VNI or UTF-8
 mojibake ("Nghá»‹ quyáº¿t"). The choice is made by counting words that are valid Vietnamese
-syllables (``vietnamese_score``), never by a single marker, so real UTF-8 reports stay as they are.
+syllables (``syllables.vietnamese_score``), never by a single marker, so real UTF-8 reports stay as they are.
 
 Windows-1258 writes tones as combining marks after the letter; Python's codec decodes it and NFC
 composes the result. TCVN3 has no upper-case toned letters (the ".VnTimeH" font drew the lower-case
@@ -24,7 +24,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from .syllables import ACUTE, DOT, GRAVE, HOOK, TILDE, vietnamese_score
 
 __all__ = [
     "decode_tcvn3",
@@ -33,14 +34,9 @@ __all__ = [
     "repair_text",
     "Repair",
     "restore_tcvn3_capitals",
-    "is_vietnamese_syllable",
-    "vietnamese_score",
 ]
 
-# Tone marks in the order TCVN3 and VNI list them: huyền, hỏi, ngã, sắc, nặng.
-GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
-_TONE_ORDER = (GRAVE, HOOK, TILDE, ACUTE, DOT)
-_TONE_MARKS = frozenset(_TONE_ORDER)
+_TONE_ORDER = (GRAVE, HOOK, TILDE, ACUTE, DOT)  # the order TCVN3 and VNI list them
 
 
 # --- Windows-1252 view of a byte ------------------------------------------------------------
@@ -213,74 +209,6 @@ def _restore_line(line: str) -> str:
     if capital * 2 >= len(toned) and upper >= 4 and upper >= 0.9 * len(cased):
         return _upper_caseless(line)
     return _TONED_WORD.sub(lambda m: _upper_caseless(m.group()) if _capital_word(m.group()) else m.group(), line)
-
-
-# --- Telling Vietnamese from garbage ---------------------------------------------------------
-# A syllable (toneless, lower case) is [initial] nucleus [final]; the lists follow Vietnamese
-# spelling. Longest alternatives first so the regex tries "ngh" before "ng" before "n".
-_INITIALS = "ngh ng nh ch gh gi kh ph th tr qu b c d đ g h k l m n p r s t v x".split()
-_NUCLEI = sorted(
-    (
-        "a ă â e ê i o ô ơ u ư y "
-        "ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ua ưa "
-        "iê yê uô ươ oa oă oe oo uâ uê uy uơ "
-        "iêu yêu uôi ươi ươu oai oay oao oeo uây uya uyê uyu"
-    ).split(),
-    key=len,
-    reverse=True,
-)
-_SYLLABLE = re.compile(
-    "(?P<initial>{})?(?P<nucleus>{})(?P<final>ch|ng|nh|c|m|n|p|t)?".format(
-        "|".join(_INITIALS), "|".join(_NUCLEI)
-    )
-)
-_FRONT_VOWELS = ("e", "ê", "i", "y")
-
-
-@lru_cache(maxsize=65536)
-def is_vietnamese_syllable(word: str) -> bool:
-    """True when ``word`` is spelled like one Vietnamese syllable ("nghị", "quyết", "Thành").
-
-    >>> [is_vietnamese_syllable(w) for w in ("Nghị", "quyết", "NghÞ", "quyeát", "ngho")]
-    [True, True, False, False, False]
-    """
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [ch for ch in decomposed if ch in _TONE_MARKS]
-    if len(tones) > 1:
-        return False
-    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
-    match = _SYLLABLE.fullmatch(bare)
-    if match is None:
-        return False
-    initial, nucleus, final = match.group("initial", "nucleus", "final")
-    if initial in ("ngh", "gh", "k") and not nucleus.startswith(_FRONT_VOWELS):
-        return False  # "nghi", "ghế", "kế" but never "ngho"
-    if nucleus in ("ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê", "oo") and not final:
-        return False  # "ăn", "tiền", "muốn", "xoong" need a final
-    if final in ("c", "ch", "p", "t") and tones and tones[0] not in (ACUTE, DOT):
-        return False  # a stop final takes only the sắc or nặng tone: "việt", never "viềt"
-    return True
-
-
-# A word for scoring: anything between spaces, digits and ordinary punctuation. Odd symbols stay
-# inside words on purpose: "c¸c" (TCVN3 "các" read as Windows-1252) must count as one bad word.
-_SCORE_TOKEN = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2010-\u2027\u00a0]+")
-
-
-def vietnamese_score(text: str, limit: int | None = None) -> int:
-    """Words with diacritics that are valid syllables, minus words with non-ASCII that are not.
-
-    ASCII words do not count either way, so unaccented text scores 0. ``limit`` caps the number
-    of characters looked at.
-    """
-    if limit is not None:
-        text = text[:limit]
-    score = 0
-    for token in _SCORE_TOKEN.findall(unicodedata.normalize("NFC", text)):
-        if token.isascii():
-            continue
-        score += 1 if is_vietnamese_syllable(token) else -1
-    return score
 
 
 # --- Byte files that are not UTF-8 -----------------------------------------------------------

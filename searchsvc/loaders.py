@@ -24,7 +24,8 @@ from pathlib import Path
 
 from searchsvc.docxload import load_docx
 from searchsvc.htmlpage import html_to_text
-from searchsvc.legacy import decode_bytes, vietnamese_score
+from searchsvc.legacy import decode_bytes
+from searchsvc.syllables import vietnamese_score
 from searchsvc.loadbase import LoadedText, LoadError, finish, human_size, note_text_quality, repair
 from searchsvc.ocr import OcrUnavailable
 from searchsvc.officedoc import DocUnavailable, doc_to_text

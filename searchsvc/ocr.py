@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .legacy import is_vietnamese_syllable
+from .syllables import is_vietnamese_syllable
 
 __all__ = ["OcrUnavailable", "needs_ocr", "ocr_pages", "INSTALL_HINT", "missing_tools"]
 

@@ -26,17 +26,10 @@ from docx.oxml.parser import parse_xml
 from fpdf import FPDF
 from unidecode import unidecode
 
-from searchsvc.legacy import (
-    decode_bytes,
-    decode_tcvn3,
-    decode_vni,
-    is_vietnamese_syllable,
-    repair_text,
-    restore_tcvn3_capitals,
-    vietnamese_score,
-)
+from searchsvc.legacy import decode_bytes, decode_tcvn3, decode_vni, repair_text, restore_tcvn3_capitals
 from searchsvc.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadedText, LoadError, load_text
 from searchsvc.normalize import clean_text
+from searchsvc.syllables import is_vietnamese_syllable, vietnamese_score
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
