@@ -55,10 +55,11 @@ class Reader:
     opened on its first use; what is read into arrays is shared."""
 
     def __init__(self, path: Path):
-        # memory-mapped (Whoosh's default): a cold term's lookup in each segment and its postings
-        # are slices of the mapped files, not a locked seek and read each; a third of a cold
-        # query's CPU (the mapped pages are the page cache's, shared by the server workers)
-        self._ix = FileStorage(str(path), supports_mmap=True).open_index()
+        # read, not memory-mapped: what a search touches once is read into arrays and kept (or
+        # not) by this reader, instead of staying mapped into every server worker (and Whoosh's
+        # mapped segment, ``BufferFile``, copies each of its files into a ``BytesIO`` at opening:
+        # the whole index read into every process, 4x the CPU of opening at 2,000 reports)
+        self._ix = FileStorage(str(path), supports_mmap=False).open_index()
         self._schema = self._ix.schema
         self._local = threading.local()
         self._searchers: list = []
