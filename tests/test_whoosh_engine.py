@@ -112,6 +112,7 @@ def test_scores_stay_whoosh_scores_with_deletions_and_segments(tmp_path, seed_re
         assert not reader._live.all()
         for _, ours, query in CASES:
             _assert_same_scores(reader, ours, query)
+        assert reader.vocabulary() == _whoosh_vocabulary(reader._searcher.reader())
     finally:
         reader.close()
 
@@ -134,8 +135,20 @@ def test_scores_stay_whoosh_scores_when_sub_writers_write_many_segments(tmp_path
         assert len(set(ids)) == len(ids) == summary.sections  # each section once
         for _, ours, query in CASES:
             _assert_same_scores(reader, ours, query)
+        assert reader.vocabulary() == _whoosh_vocabulary(reader._searcher.reader())
     finally:
         reader.close()
+
+
+def _whoosh_vocabulary(reader) -> dict[str, str]:
+    """Folded body term -> its most frequent spelling, through Whoosh's reader of all segments
+    (term by term over the merged terms; the first of equal frequency kept)."""
+    best: dict[str, tuple[int, str]] = {}
+    for term, info in reader.iter_field("body"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        if fold(text) not in best or info.doc_frequency() > best[fold(text)][0]:
+            best[fold(text)] = (info.doc_frequency(), text)
+    return {key: text for key, (_, text) in best.items()}
 
 
 def test_date_ranks_follow_whoosh_sorting(whoosh_index):

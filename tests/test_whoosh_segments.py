@@ -3,7 +3,8 @@ against Whoosh's public matcher API, for every block shape the codec writes.
 
 The W3 writer keeps 128 postings a block and writes a block's weights in a short form: ``None``
 when every weight is 1, one float when all are equal, a tuple otherwise; it compresses a block
-with zlib unless told not to. ``_blocks`` reads the file a piece at a time, and a block may cross
+with zlib unless told not to. The engine's codec (``whoosh_writer.Codec``) writes blocks of
+1,024 postings, not compressed: all 300 postings of a term in one block. ``_blocks`` reads the file a piece at a time, and a block may cross
 the end of a piece or be larger than one. (The codec's inlined terms, ``inlinelimit`` above 1,
 fail to write in whoosh-reloaded 2.7.5: no index holds them; any matcher without the block fields
 is read through the public API, which ``_public`` checks.)
@@ -17,6 +18,7 @@ from whoosh.index import create_in
 
 from searchsvc.engines import whoosh_segments
 from searchsvc.engines.whoosh_segments import _block_ids, leaves, positions, postings
+from searchsvc.engines.whoosh_writer import Codec
 
 
 def _documents() -> list[str]:
@@ -31,11 +33,12 @@ def _documents() -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="module", params=[3, 0], ids=["compressed", "not compressed"])
+@pytest.fixture(scope="module", params=[lambda: W3Codec(compression=3), lambda: W3Codec(compression=0), Codec],
+                ids=["compressed", "not compressed", "the engine's codec: 1,024 postings a block, not compressed"])
 def segment(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("blocks")
     ix = create_in(str(path), Schema(id=ID(stored=True), flat=TEXT(phrase=False), text=TEXT))
-    writer = ix.writer(codec=W3Codec(compression=request.param))
+    writer = ix.writer(codec=request.param())
     for n, text in enumerate(_documents()):
         writer.add_document(id=str(n), flat=text, text=text)
     writer.commit()

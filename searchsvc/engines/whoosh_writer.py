@@ -27,6 +27,7 @@ __all__ = ["prepare", "create_writer", "Writer", "JOB_DOCUMENTS"]
 
 JOB_DOCUMENTS = 100  # documents per job a full build hands to one of Whoosh's sub-writers
 SEGMENT_MB = 384  # a sub-writer writes a segment when its postings take this much (Whoosh's estimate; ~30 % more in fact)
+BLOCK_POSTINGS = 1024  # postings a block of the postings file holds (Whoosh: 128); not compressed, the index takes ~1.6x the disk
 POOL_MB = 4 * SEGMENT_MB  # Whoosh's limit before spilling postings to disk: never reached by a sub-writer
 
 
@@ -46,9 +47,16 @@ def prepare(document: dict) -> dict:
 class Codec(W3Codec):
     """Whoosh's codec without per-block length statistics: they serve only Whoosh's own
     block-skipping scorer, which this engine does not run, and cost a column read per posting
-    when a segment is written (a fifth of a build)."""
+    when a segment is written (a fifth of a build). Its posting blocks are larger and not
+    compressed (``BLOCK_POSTINGS``): the engine reads a term's postings whole, so blocks only
+    cost it (a pickle and a zlib call each, read and written; zlib was the largest part of
+    decoding a term's blocks), and Whoosh's own matchers read blocks of any size. (Whoosh pickles
+    this class into its table of segments: it keeps its name and module.)"""
 
     length_stats = False
+
+    def __init__(self, blocklimit: int = 0, compression: int = 0, inlinelimit: int = 1):
+        super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression, inlinelimit=inlinelimit)
 
 
 class _SubWriter(SubWriterTask):
