@@ -24,7 +24,7 @@ import numpy as np
 
 from .engine import SearchIndex
 from .analysis import split_compound
-from .grouping import ReportRow, group_reports, group_sections
+from .grouping import Grouping, ReportRow, group_reports
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
 from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
@@ -198,7 +198,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
     ``signatures``, for the rows kept only."""
     fetch = max(64, 4 * wanted_rows)
     read: dict = {}  # document -> stored fields, across fetches
-    compared: dict = {}  # (document, document) -> near identical, across fetches
+    grouping = Grouping(detailed=wanted_rows)  # rows past the page: best section only; across fetches
     while True:
         sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
 
@@ -209,8 +209,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
             return read[doc]
 
         words, same = words_for(signatures, engine, sections) or (None, None)
-        rows = group_sections(sections, cached, compared, detailed=wanted_rows,  # rows past the page: best section only
-                              words=words, about=signatures.about if words is not None else None, same=same)
+        rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4

@@ -142,6 +142,7 @@ class Signatures:
     a folded copy shows. Safe to share between threads (``os.pread`` has no file position)."""
 
     def __init__(self, folder: Path, parts: int):
+        self._files: list = []
         reports, report_rows, orders, signatures, self._parts = [], [], [], [], []
         self._about: dict[str, About] = {}
         first_signature = 0
