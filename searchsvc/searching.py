@@ -28,7 +28,7 @@ from .grouping import Grouping, ReportRow, group_reports
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
 from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
-from .signatures import Signatures, words_for
+from .signatures import Signatures, Stale, words_for
 from .snippets import snippet
 from .suggest import suggest
 
@@ -209,7 +209,11 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
             return read[doc]
 
         words, same = words_for(signatures, engine, sections) or (None, None)
-        rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
+        try:
+            rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
+        except Stale:  # signatures of another index: grouped from the stored text
+            signatures, grouping = None, Grouping(detailed=wanted_rows)
+            rows = grouping.add(sections, cached)
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4

@@ -41,13 +41,17 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["FOLDER", "Recorder", "Signatures", "About"]
+__all__ = ["FOLDER", "Recorder", "Signatures", "Stale", "About", "words_for"]
 
 FOLDER = "signatures"
 COMPLETE = "complete.json"  # {"generation": the generation's folder name, "parts": their number}
 CACHED = 4096  # signatures kept decoded (a search fetching more sections groups the ones it had again)
 
 About = tuple  # (title, province, year) of a report, as its stored fields give them
+
+
+class Stale(LookupError):
+    """The signatures do not hold a document of the engine's index: they were written for another."""
 
 
 def _part(folder: Path, number: int, suffix: str) -> Path:
@@ -164,7 +168,8 @@ class Signatures:
         self._signature = array("q", (np.concatenate(signatures) if signatures else np.zeros(0, dtype=np.int64)).tobytes())
         self._first = np.cumsum([0] + [len(p.starts) - 1 for p in self._parts]).tolist()  # part -> its first signature number
         self._files: list = [None] * len(self._parts)
-        self._mapping: np.ndarray | None = None
+        self._mapping: array | None = None  # document number -> row, for an engine with ``section_keys``
+        self._keyed: bool | None = None  # whether the engine maps its documents by ``section_keys``
         self.words = lru_cache(maxsize=CACHED)(self._read)
 
     @classmethod
@@ -206,33 +211,27 @@ class Signatures:
         title, province, year = self._about[report_id]
         return {"title": title, "province": province, "year": year}
 
-    def rows(self, engine, sections: list[tuple]) -> list[int] | None:
-        """The section (row) of each of the engine's ``sections`` ((document, score, report id)),
-        or None when one has none (the parts are stale for this engine's index)."""
-        docs = np.fromiter((doc for doc, _, _ in sections), dtype=np.int64, count=len(sections))
-        if not len(docs):
-            return []
-        if hasattr(engine, "section_keys"):
+    def row(self, engine, doc: int, report_id: str) -> int:
+        """The section (row) of one of the engine's documents, of the report ``report_id``;
+        ``Stale`` when the parts hold none (they are not the engine's index)."""
+        if self._keyed is None:
+            self._keyed = hasattr(engine, "section_keys")
+        if self._keyed:
             mapping = self._by_keys(engine)
-            rows = mapping[docs] if int(docs.max()) < len(mapping) else None
-        else:  # numbered in the order added: checked by report id
-            rows = docs if int(docs.max()) < len(self._report) else None
-        if rows is None or (rows < 0).any():
-            return None
-        rows = rows.tolist()
-        reports, numbers = self._reports, self._report
-        if any(reports[numbers[row]] != report_id for row, (_, _, report_id) in zip(rows, sections)):
-            return None
-        return rows
+            row = mapping[doc] if doc < len(mapping) else -1
+        else:  # numbered in the order added
+            row = doc if doc < len(self._report) else -1
+        if row < 0 or self._reports[self._report[row]] != report_id:
+            raise Stale(f"không có chữ ký của tài liệu {doc} ({report_id})")
+        return row
 
-    def _by_keys(self, engine) -> np.ndarray:
+    def _by_keys(self, engine) -> array:
         """Document number -> row (-1: none), through (report id, order); the last row of a key
         is the one written last (an update adds a report's sections again)."""
         if self._mapping is None:
             report_ids, orders = engine.section_keys()
             row_of = {(self._reports[r], o): row for row, (r, o) in enumerate(zip(self._report, self._order.tolist()))}
-            self._mapping = np.fromiter((row_of.get(key, -1) for key in zip(report_ids, np.asarray(orders).tolist())),
-                                        dtype=np.int64, count=len(report_ids))
+            self._mapping = array("q", (row_of.get(key, -1) for key in zip(report_ids, np.asarray(orders).tolist())))
         return self._mapping
 
     def close(self) -> None:
@@ -248,11 +247,13 @@ class Signatures:
 def words_for(signatures: Signatures | None, engine, sections: list[tuple]
               ) -> tuple[Callable[[int], tuple], Callable[[int], int]] | None:
     """(the signature of the i-th of ``sections`` ((document, score, report id) of the engine),
-    its number: the same for two sections only when their words are the same), or None when
-    some section has none."""
-    if signatures is None or not sections:
+    its number: the same for two sections only when their words are the same), or None without
+    signatures. Either raises ``Stale`` for a section the signatures do not hold."""
+    if signatures is None:
         return None
-    rows = signatures.rows(engine, sections)
-    if rows is None:
-        return None
-    return (lambda i: signatures.words(rows[i])), (lambda i: signatures.number(rows[i]))
+
+    def row(i: int) -> int:
+        doc, _, report_id = sections[i]
+        return signatures.row(engine, doc, report_id)
+
+    return (lambda i: signatures.words(row(i))), (lambda i: signatures.number(row(i)))

@@ -18,7 +18,7 @@ from searchsvc.engine import SearchIndex
 from searchsvc.grouping import Grouping, group_reports, group_sections, near_identical, words_of
 from searchsvc.indexing import build_index
 from searchsvc.models import SearchRequest
-from searchsvc.signatures import COMPLETE, FOLDER, Recorder, Signatures, words_for
+from searchsvc.signatures import COMPLETE, FOLDER, Recorder, Signatures, Stale, words_for
 
 from .test_grouping_speed import BODY, _plain_grouping
 
@@ -210,8 +210,13 @@ def test_sections_of_another_index_are_not_taken_for_the_engines(tmp_path):
     other = Signatures.open(tmp_path / generation.name)
     engine = index.generation.reader
     sections, _ = searching._sections(engine, engine.compile(None, {}), "relevance", 50)
-    assert other is not None and other.rows(engine, sections) is None
-    assert Signatures.open(generation).rows(engine, sections) is not None
+    with pytest.raises(Stale):
+        other.row(engine, *sections[0][::2])
+    words, _ = words_for(Signatures.open(generation), engine, sections)
+    assert words(0)
+    expected = {q: _grouped(index, q) for q in QUERIES}
+    index.generation.cache["signatures"] = other  # searches group from the stored text
+    assert {q: _grouped(index, q) for q in QUERIES} == expected
     index.close()
 
 
