@@ -151,10 +151,15 @@ def test_an_update_adds_a_part_and_groups_the_same(tmp_path, engine):
     index.close()
 
 
+def _built(tmp_path: Path, files: list[str] | None = None, folder: str = "index") -> tuple[Path, SearchIndex]:
+    """(a copy of the seed corpus, or of some of its files, its Tantivy index)."""
+    corpus = _copy(SEEDS, tmp_path / f"corpus-{folder}", files)
+    build_index(corpus, tmp_path / folder, engine="tantivy")
+    return corpus, SearchIndex(tmp_path / folder)
+
+
 def test_missing_stale_or_damaged_signatures_are_not_read(tmp_path):
-    corpus = _copy(SEEDS, tmp_path / "corpus")
-    build_index(corpus, tmp_path / "index", engine="tantivy")
-    index = SearchIndex(tmp_path / "index")
+    _, index = _built(tmp_path)
     generation = index.generation.path
     expected = {q: _grouped(index, q) for q in QUERIES}
     folder = generation / FOLDER
@@ -182,25 +187,25 @@ def test_an_update_of_a_generation_without_signatures_writes_none(tmp_path):
     """A generation whose parts are not complete for it (written by a version without them) is
     updated without signatures: they would lack the sections it added."""
     files = sorted(p.name for p in SEEDS.iterdir() if p.is_file())
-    corpus = _copy(SEEDS, tmp_path / "corpus", files[:-1])
-    build_index(corpus, tmp_path / "index", engine="tantivy")
-    live = SearchIndex(tmp_path / "index").generation.path
+    corpus, first = _built(tmp_path, files[:-1])
+    live = first.generation.path
+    first.close()
     shutil.rmtree(live / FOLDER)
     shutil.copy2(SEEDS / files[-1], corpus / files[-1])
     build_index(corpus, tmp_path / "index", engine="tantivy")
     index = SearchIndex(tmp_path / "index")
     assert index.generation.path != live and not (index.generation.path / FOLDER).exists()
     assert Signatures.open(index.generation.path) is None
+    _, whole = _built(tmp_path, folder="whole")  # the same files built at once: with signatures
+    assert Signatures.open(whole.generation.path) is not None
     for q in QUERIES:
-        assert _grouped(index, q)["reports"] is not None
-    index.close()
+        assert _grouped(index, q) == _grouped(whole, q), q
+    index.close(), whole.close()
 
 
 def test_sections_of_another_index_are_not_taken_for_the_engines(tmp_path):
     """Parts whose sections are not the engine's documents (report ids differ) are not used."""
-    corpus = _copy(SEEDS, tmp_path / "corpus")
-    build_index(corpus, tmp_path / "index", engine="tantivy")
-    index = SearchIndex(tmp_path / "index")
+    _, index = _built(tmp_path)
     generation = index.generation.path
     (tmp_path / generation.name).mkdir()
     recorder = Recorder(tmp_path / generation.name, None)
