@@ -88,18 +88,27 @@ class Recorder:
         self._generation = generation
         self._folder = generation / FOLDER
         parts = 0 if previous is None else _complete_for(self._folder, previous)
-        self.enabled = parts is not None
+        self._vocabulary = self._words(parts) if parts is not None else None
+        self.enabled = self._vocabulary is not None
         if not self.enabled or previous is None:
             shutil.rmtree(self._folder, ignore_errors=True)  # links only: the previous generation keeps its files
-        self._parts = parts or 0
-        self._vocabulary: dict[str, int] = {}
-        for number in range(self._parts if self.enabled else 0):
-            for word in json.loads(_part(self._folder, number, "json").read_text(encoding="utf-8"))["words"]:
-                self._vocabulary[word] = len(self._vocabulary)
-        self._known = len(self._vocabulary)
+        self._parts = parts if self.enabled else 0
+        self._known = len(self._vocabulary or ())
         self._distinct: dict[bytes, int] = {}
         self._rows: list[tuple[int, int, int]] = []  # (report number, order, signature number)
         self._reports: list[list] = []
+
+    def _words(self, parts: int) -> dict[str, int] | None:
+        """The vocabulary of the previous parts (word -> number); None when one cannot be read
+        (a damaged file: the generation is then updated without signatures, never failed)."""
+        vocabulary: dict[str, int] = {}
+        try:
+            for number in range(parts):
+                for word in json.loads(_part(self._folder, number, "json").read_text(encoding="utf-8"))["words"]:
+                    vocabulary[word] = len(vocabulary)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return vocabulary
 
     def add(self, report_id: str, about: About, sections: list[tuple[str, ...]]) -> None:
         """The sections of one report (each one's words), as its documents go to the writer."""

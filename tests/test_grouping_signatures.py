@@ -203,6 +203,20 @@ def test_an_update_of_a_generation_without_signatures_writes_none(tmp_path):
     index.close(), whole.close()
 
 
+def test_an_update_of_damaged_signatures_writes_none_and_succeeds(tmp_path):
+    files = sorted(p.name for p in SEEDS.iterdir() if p.is_file())
+    corpus, first = _built(tmp_path, files[:-1])
+    live = first.generation.path
+    first.close()
+    (live / FOLDER / "part-000000.json").write_text("{")
+    shutil.copy2(SEEDS / files[-1], corpus / files[-1])
+    assert build_index(corpus, tmp_path / "index", engine="tantivy").added == [files[-1]]
+    index = SearchIndex(tmp_path / "index")
+    assert index.generation.path != live and not (index.generation.path / FOLDER).exists()
+    assert (live / FOLDER / "part-000000.bin").exists()  # the previous generation keeps its files
+    index.close()
+
+
 def test_sections_of_another_index_are_not_taken_for_the_engines(tmp_path):
     """Parts whose sections are not the engine's documents (report ids differ) are not used."""
     _, index = _built(tmp_path)
