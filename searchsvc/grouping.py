@@ -18,6 +18,7 @@ from .normalize import TOKEN_RE, fold
 __all__ = ["ReportRow", "Grouping", "group_reports", "group_sections", "near_identical", "words_of", "SECTIONS_SHOWN"]
 
 SECTIONS_SHOWN = 3  # best matching sections shown per report
+ABOUT = ("title", "province", "year", "period", "report_date")  # what a row shows of its report
 SAME_CONTENT = 0.8  # share of distinct words two sections have in common to be "the same content"
 COMPARED = 1500  # characters of two sections compared: enough to tell a copy, bounded cost
 MIN_WORDS = 12  # shorter sections ("1. Kết quả đạt được") are never folded together
@@ -89,8 +90,10 @@ def group_sections(sections: list[tuple], stored: Callable[[int], dict], compare
     show them).
 
     ``words(i)``, when given, is the i-th section's ``words_of`` in any one-to-one numbering
-    (``signatures``) and ``about(report_id)`` the title, province and year of a report: the
-    stored fields are then read only for the rows kept, never for the copies folded under them.
+    (``signatures``) and ``about(report_id)`` the title, province and year of a report (and its
+    period and date, ``ABOUT``): the stored fields are then read only for the rows kept, never
+    for the copies folded under them; nor for rows after ``detailed`` when ``about`` gives all
+    of ``ABOUT``: their one section in ``ranked`` then holds these fields only.
     ``same(i)`` (else the words themselves) is a key equal for two sections only when their
     words are: a best section with the very words of a kept row's (of ``MIN_WORDS`` at least)
     folds under that row without a comparison — no earlier row was near those words."""
@@ -157,11 +160,14 @@ class Grouping:
             first.same_content.append({"report_id": report_id, "title": fields["title"],
                                        "province": fields.get("province"), "year": fields.get("year") or None})
             return
+        kept = self._kept
+        detailed = self._detailed is None or len(kept) < self._detailed
+        if fields is None and not detailed and about is not None:  # a row no page shows: its report's fields will do
+            fields = about(report_id)
+            fields = fields if len(fields) == len(ABOUT) else None
         fields = fields if fields is not None else stored(best)
         row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
                         fields.get("period"), fields.get("report_date"))
-        kept = self._kept
-        detailed = self._detailed is None or len(kept) < self._detailed
         row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in ((best, *others) if detailed else (best,))]
         if detailed:
             self._detailed_rows[report_id] = row

@@ -136,7 +136,7 @@ class _Parsed:
     citation_count: int = 0
     instruments: list[str] = field(default_factory=list)  # the keys it cites, each once
     report_json: bytes = b""  # reports/ID.json
-    about: tuple = ()  # (title, province, year) of the report (``signatures``)
+    about: tuple = ()  # (title, province, year, period, date) of the report (``signatures``)
     words: list = field(default_factory=list)  # the words of each section (``grouping.words_of``)
 
 
@@ -157,7 +157,7 @@ def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
         citation_count=len(records),
         instruments=list(dict.fromkeys(record["key"] for record in records)),
         report_json=json.dumps(report.to_dict(with_text=True), ensure_ascii=False).encode(),
-        about=(report.title, report.province, report.year or 0),
+        about=(report.title, report.province, report.year or 0, report.period, report.report_date),
         words=[tuple(words_of(document["body"])) for document in documents],
     )
 

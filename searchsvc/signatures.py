@@ -15,8 +15,8 @@ numbers them (``Recorder``) and writes, beside the engine's index, in ``<generat
   search compares is read, and the page cache it goes through is not the server's memory);
   ``part-N.npz``, per section in the order the engine's writer was given them (report number,
   order in its report, signature number) and where each signature starts; ``part-N.json``, the
-  reports (id, title, province, year: what a folded copy shows) and the words first numbered in
-  this part;
+  reports (id, title, province, year, period, date: what a folded copy and a row past the page
+  show) and the words first numbered in this part;
 * ``complete.json``, the generation the parts are complete for. An indexing run of a version that
   writes no parts links the files into its generation unchanged: they are then not read (stale),
   nor extended, and grouping reads the stored text as before.
@@ -41,13 +41,15 @@ from typing import Callable
 
 import numpy as np
 
+from .grouping import ABOUT
+
 __all__ = ["FOLDER", "Recorder", "Signatures", "Stale", "About", "words_for"]
 
 FOLDER = "signatures"
 COMPLETE = "complete.json"  # {"generation": the generation's folder name, "parts": their number}
 CACHED = 4096  # signatures kept decoded (a search fetching more sections groups the ones it had again)
 
-About = tuple  # (title, province, year) of a report, as its stored fields give them
+About = tuple  # (title, province, year, period, report date) of a report, as its stored fields give them
 
 
 class Stale(LookupError):
@@ -216,9 +218,9 @@ class Signatures:
         return self._signature[row]
 
     def about(self, report_id: str) -> dict:
-        """Title, province and year of a report, as the stored fields of its sections give them."""
-        title, province, year = self._about[report_id]
-        return {"title": title, "province": province, "year": year}
+        """Title, province, year, period and date of a report, as the stored fields of its sections
+        give them (parts of the first version hold the first three only)."""
+        return dict(zip(ABOUT, self._about[report_id]))
 
     def row(self, engine, doc: int, report_id: str) -> int:
         """The section (row) of one of the engine's documents, of the report ``report_id``;

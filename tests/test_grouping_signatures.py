@@ -39,27 +39,35 @@ def _numbered(bodies: list[str], tmp: Path) -> Signatures:
     generation.mkdir(parents=True, exist_ok=True)
     recorder = Recorder(generation, None)
     for i, body in enumerate(bodies):
-        recorder.add(f"r{i}", (f"Báo cáo {i}", "Bắc Giang" if i % 2 else None, 2020 + i % 3), [tuple(words_of(body))])
+        recorder.add(f"r{i}", (f"Báo cáo {i}", "Bắc Giang" if i % 2 else None, 2020 + i % 3, None, "2021-03-01"),
+                     [tuple(words_of(body))])
     recorder.commit()
     return Signatures.open(generation)
 
 
+ABOUT = {"title": "Báo cáo", "province": None, "year": 0, "period": "6 tháng", "report_date": None}
+
+
 @settings(max_examples=150, deadline=None)
-@given(SECTIONS)
-def test_grouping_by_word_numbers_is_grouping_by_words(tmp_path_factory, sections):
+@given(SECTIONS, st.none() | st.integers(0, 8))
+def test_grouping_by_word_numbers_is_grouping_by_words(tmp_path_factory, sections, detailed):
     """Word numbers (read back from a signatures part) and ``same`` (the signature number) fold
-    exactly the reports that the words fold, and stored fields are read for kept rows only."""
-    ranked = [(i, 1.0 - i / 100, {"report_id": r, "title": f"Báo cáo {r}", "province": None, "year": 0, "body": body})
-              for i, (r, body) in enumerate(sections)]
+    exactly the reports that the words fold; stored fields are read for the sections of the
+    first ``detailed`` rows only (the others show their report's fields: ``about``)."""
+    ranked = [(i, 1.0 - i / 100, {"report_id": r, "body": body, **ABOUT}) for i, (r, body) in enumerate(sections)]
     signatures = _numbered([body for _, body in sections], tmp_path_factory.mktemp("sig"))
     read: list[int] = []
     rows = group_sections([(d, s, f["report_id"]) for d, s, f in ranked], lambda i: read.append(i) or ranked[i][2],
-                          words=signatures.words, same=signatures.number,
-                          about=lambda r: {"title": f"Báo cáo {r}", "province": None, "year": 0})
-    assert _rows(rows) == _rows(group_reports(ranked))
-    got = [(row.report_id, [d for d, _, _ in row.ranked], [s["report_id"] for s in row.same_content]) for row in rows]
-    assert got == _plain_grouping(ranked)
-    assert len(read) == sum(len(r.ranked) for r in rows)  # no folded copy's stored fields
+                          words=signatures.words, same=signatures.number, about=lambda r: dict(ABOUT), detailed=detailed)
+    whole = group_reports(ranked)
+    shown = len(rows) if detailed is None else detailed
+    assert _rows(rows[:shown]) == _rows(whole[:shown])
+    assert [(r.report_id, r.title, r.period, r.same_content) for r in rows] == \
+        [(r.report_id, r.title, r.period, r.same_content) for r in whole]
+    got = [(row.report_id, [s["report_id"] for s in row.same_content]) for row in rows]
+    assert got == [(r, same) for r, _, same in _plain_grouping(ranked)]
+    assert sorted(read) == sorted({i for r in rows[:shown] for i, (d, _, _) in enumerate(ranked)
+                                   if d in {doc for doc, _, _ in r.ranked}})  # no folded copy's, no later row's
 
 
 @settings(max_examples=200, deadline=None)
