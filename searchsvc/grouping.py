@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Collection, Hashable
 
 import numpy as np
 
 from .normalize import TOKEN_RE, fold
 
-__all__ = ["ReportRow", "group_reports", "group_sections", "near_identical", "SECTIONS_SHOWN"]
+__all__ = ["ReportRow", "Grouping", "group_reports", "group_sections", "near_identical", "words_of", "SECTIONS_SHOWN"]
 
 SECTIONS_SHOWN = 3  # best matching sections shown per report
+ABOUT = ("title", "province", "year", "period", "report_date")  # what a row shows of its report
 SAME_CONTENT = 0.8  # share of distinct words two sections have in common to be "the same content"
 COMPARED = 1500  # characters of two sections compared: enough to tell a copy, bounded cost
 MIN_WORDS = 12  # shorter sections ("1. Kết quả đạt được") are never folded together
@@ -46,16 +47,20 @@ class ReportRow:
         return data
 
 
-@lru_cache(maxsize=4096)  # a search fetching more sections groups the ones it had again
-def _words(body: str) -> frozenset[str]:
+def words_of(body: str) -> frozenset[str]:
     """Distinct folded words of the start of a text (``COMPARED`` characters), numbers left out
-    (copies differ by figures and names)."""
+    (copies differ by figures and names). The indexer numbers them for every section once
+    (``signatures``); a search without those makes them from the stored text (``_words``)."""
     words = set(TOKEN_RE.findall(fold(body[:COMPARED])))
     return frozenset(words.difference(_WITH_DIGITS.findall("\n".join(words))))  # one search over the distinct words
 
 
-def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two sections (their ``_words``) say the same: most of their words in common.
+_words = lru_cache(maxsize=4096)(words_of)  # a search fetching more sections groups the ones it had again
+
+
+def near_identical(a: Collection, b: frozenset) -> bool:
+    """Whether two sections (their ``_words``, or their signatures: ``a`` may be any collection
+    of distinct words) say the same: most of their words in common.
 
     >>> text = "đã hoàn thành kế hoạch giải ngân vốn đầu tư công năm {}, tập trung tháo gỡ vướng mắc về mặt bằng"
     >>> near_identical(_words("Tỉnh Bắc Giang " + text.format(2020)), _words("Tỉnh Bến Tre " + text.format(2021)))
@@ -63,7 +68,7 @@ def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     """
     if min(len(a), len(b)) < MIN_WORDS:
         return False
-    common = len(a & b)
+    common = len(b.intersection(a))
     return common / (len(a) + len(b) - common) >= SAME_CONTENT  # the words of both: no union built
 
 
@@ -74,36 +79,104 @@ def group_reports(ranked: list[tuple]) -> list[ReportRow]:
 
 
 def group_sections(sections: list[tuple], stored: Callable[[int], dict], compared: dict | None = None,
-                   detailed: int | None = None) -> list[ReportRow]:
+                   detailed: int | None = None, words: Callable[[int], Collection] | None = None,
+                   about: Callable[[str], dict] | None = None, same: Callable[[int], Hashable] | None = None
+                   ) -> list[ReportRow]:
     """``group_reports`` of sections given as (document, score, report id) in rank order, with
     ``stored(i)`` the stored fields of the i-th: read only for each report's best section and
     the sections its row keeps (an engine reads them one by one). ``compared`` keeps whether
-    two best sections (their documents) are ``near_identical`` for the next call (a search
-    fetching more sections groups the ones it had again). Rows after the first ``detailed``
-    keep only their best section in ``ranked`` (pages up to there never show them)."""
-    compared = {} if compared is None else compared
-    positions: dict[str, list[int]] = {}
-    for i, (_, _, report_id) in enumerate(sections):
-        kept_positions = positions.setdefault(report_id, [])
-        if len(kept_positions) < SECTIONS_SHOWN:
-            kept_positions.append(i)
-    kept: list[tuple[ReportRow, frozenset[str], object]] = []  # (row, words of its best section, its document)
-    sizes = np.zeros(len(positions), dtype=np.int64)  # words of each kept row's best section
-    for report_id, (best, *others) in positions.items():
-        fields = stored(best)
-        words = _words(fields["body"])
-        first = _first_near(sections[best][0], words, kept, sizes, compared)
+    two best sections (their documents) are ``near_identical`` for the next call. Rows after
+    the first ``detailed`` keep only their best section in ``ranked`` (pages up to there never
+    show them).
+
+    ``words(i)``, when given, is the i-th section's ``words_of`` in any one-to-one numbering
+    (``signatures``) and ``about(report_id)`` the title, province and year of a report (and its
+    period and date, ``ABOUT``): the stored fields are then read only for the rows kept, never
+    for the copies folded under them; nor for rows after ``detailed`` when ``about`` gives all
+    of ``ABOUT``: their one section in ``ranked`` then holds these fields only.
+    ``same(i)`` (else the words themselves) is a key equal for two sections only when their
+    words are: a best section with the very words of a kept row's (of ``MIN_WORDS`` at least)
+    folds under that row without a comparison — no earlier row was near those words."""
+    return Grouping(detailed, compared).add(sections, stored, words, about, same)
+
+
+class Grouping:
+    """``group_sections`` of a list of sections that grows: a search fetching more sections (the
+    ones it had, then more) groups only the new ones. The rows come out as ``group_sections`` of
+    the whole list gives them: what becomes of a report depends only on the rows before its best
+    section, and new sections come after; a section added to a report that has a row joins the
+    sections it keeps. Sections that do not start with the ones given before are grouped anew."""
+
+    def __init__(self, detailed: int | None = None, compared: dict | None = None):
+        self._detailed = detailed
+        self._compared = {} if compared is None else compared
+        self._start(None)
+
+    def _start(self, numbered: bool | None) -> None:
+        self._sections: list[tuple] = []
+        self._numbered = numbered  # whether ``words`` were given: word numbers and words never meet
+        self._positions: dict[str, list[int]] = {}  # report -> its first SECTIONS_SHOWN sections
+        self._detailed_rows: dict[str, ReportRow] = {}  # report -> its row, when it keeps all its sections
+        self._kept: list[tuple[ReportRow, frozenset, object]] = []  # (row, words of its best section, its document)
+        self._sizes = np.zeros(64, dtype=np.int64)  # words of each kept row's best section
+        self._by_key: dict = {}  # ``same`` of a kept row's best section (of MIN_WORDS at least) -> the row
+
+    def add(self, sections: list[tuple], stored: Callable[[int], dict], words: Callable[[int], Collection] | None = None,
+            about: Callable[[str], dict] | None = None, same: Callable[[int], Hashable] | None = None) -> list[ReportRow]:
+        """The rows of ``sections`` (``group_sections``), which start with the ones given before."""
+        done = len(self._sections)
+        if (words is not None) is not self._numbered or sections[:done] != self._sections:
+            self._start(words is not None)
+            done = 0
+        self._sections = list(sections)
+        new: list[str] = []  # reports first seen now, in order
+        for i in range(done, len(sections)):
+            report_id = sections[i][2]
+            kept_positions = self._positions.get(report_id)
+            if kept_positions is None:
+                kept_positions = self._positions[report_id] = []
+                new.append(report_id)
+            if len(kept_positions) < SECTIONS_SHOWN:
+                kept_positions.append(i)
+                row = self._detailed_rows.get(report_id)
+                if row is not None:  # a report grouped before: its row keeps this section too
+                    row.ranked.append((sections[i][0], sections[i][1], stored(i)))
+        for report_id in new:
+            self._group(report_id, sections, stored, words, about, same)
+        return [row for row, _, _ in self._kept]
+
+    def _group(self, report_id: str, sections: list[tuple], stored, words, about, same) -> None:
+        """A new row for a report, or its best section folded under the first row near it."""
+        best, *others = self._positions[report_id]
+        fields = stored(best) if words is None else None
+        key = same(best) if same is not None else None
+        first = self._by_key.get(key) if key is not None else None
         if first is None:
-            row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
-                            fields.get("period"), fields.get("report_date"))
-            shown = (best, *others) if detailed is None or len(kept) < detailed else (best,)
-            row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in shown]
-            sizes[len(kept)] = len(words)
-            kept.append((row, words, sections[best][0]))
-        else:
+            best_words = _words(fields["body"]) if fields is not None else words(best)
+            key = best_words if same is None else key
+            first = self._by_key.get(key) or _first_near(sections[best][0], best_words, self._kept, self._sizes, self._compared)
+        if first is not None:
+            fields = fields if fields is not None else about(report_id)
             first.same_content.append({"report_id": report_id, "title": fields["title"],
                                        "province": fields.get("province"), "year": fields.get("year") or None})
-    return [row for row, _, _ in kept]
+            return
+        kept = self._kept
+        detailed = self._detailed is None or len(kept) < self._detailed
+        if fields is None and not detailed and about is not None:  # a row no page shows: its report's fields will do
+            fields = about(report_id)
+            fields = fields if len(fields) == len(ABOUT) else None
+        fields = fields if fields is not None else stored(best)
+        row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
+                        fields.get("period"), fields.get("report_date"))
+        row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in ((best, *others) if detailed else (best,))]
+        if detailed:
+            self._detailed_rows[report_id] = row
+        if len(kept) == len(self._sizes):
+            self._sizes = np.concatenate([self._sizes, np.zeros(len(self._sizes), dtype=np.int64)])
+        self._sizes[len(kept)] = len(best_words)
+        kept.append((row, frozenset(best_words), sections[best][0]))
+        if len(best_words) >= MIN_WORDS:
+            self._by_key[key] = row
 
 
 def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray, compared: dict):

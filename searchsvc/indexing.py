@@ -31,11 +31,13 @@ from .generations import (
     IndexBusy, IndexUnavailable, Records, current_generation, engine_of, exclusive, link_generation, live_citations,
     next_generation_name, open_and_warm, read_manifest, remove_stale, switch, why_unusable, write_citations, write_new,
 )
+from .grouping import words_of
 from .ingest import assign_report_ids, corpus_files, file_digest, is_report_id, is_supported, read_report
 from .loaders import LoadError
 from .processes import exit_with_parent
 from .progress import task as progress_task, track
 from .schema import SCHEMA_VERSION, catalogue_records, section_documents
+from .signatures import Recorder
 
 __all__ = [
     "IndexSummary", "IndexBusy", "IndexUnavailable", "build_index", "current_generation", "read_manifest",
@@ -134,6 +136,8 @@ class _Parsed:
     citation_count: int = 0
     instruments: list[str] = field(default_factory=list)  # the keys it cites, each once
     report_json: bytes = b""  # reports/ID.json
+    about: tuple = ()  # (title, province, year, period, date) of the report (``signatures``)
+    words: list = field(default_factory=list)  # the words of each section (``grouping.words_of``)
 
 
 def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
@@ -145,13 +149,16 @@ def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
         return _Parsed(error=str(error))
     records = catalogue_records(report)
     prepare = get_engine(engine).prepare
+    documents = section_documents(report)
     return _Parsed(
-        documents=[prepare(document) for document in section_documents(report)],
+        documents=[prepare(document) for document in documents],
         sections=len(report.sections),
         citations=json.dumps(records, ensure_ascii=False).encode(),
         citation_count=len(records),
         instruments=list(dict.fromkeys(record["key"] for record in records)),
         report_json=json.dumps(report.to_dict(with_text=True), ensure_ascii=False).encode(),
+        about=(report.title, report.province, report.year or 0, report.period, report.report_date),
+        words=[tuple(words_of(document["body"])) for document in documents],
     )
 
 
@@ -287,6 +294,7 @@ def build_index(
             writer, committed = None, False
             try:
                 writer = backend.create_writer(generation / engine, fresh=full)
+                signatures = Recorder(generation, None if full else live.name)
 
                 def drop(report_id: str) -> None:
                     writer.delete_report(report_id)
@@ -309,6 +317,7 @@ def build_index(
                         drop(old_files[name]["report_id"])
                     for document in parsed.documents:
                         writer.add(document)
+                    signatures.add(report_id, parsed.about, parsed.words)
                     citations[report_id] = parsed.citations
                     write_new(generation / "reports" / f"{report_id}.json", parsed.report_json)
                     current[name] = entry | {
@@ -320,6 +329,7 @@ def build_index(
                 with progress_task("Ghi chỉ mục (gộp các phân đoạn)"):
                     writer.commit()
                 committed = True
+                signatures.commit()
                 catalogue = write_citations(generation / "citations.json", citations)
                 manifest = {
                     "schema_version": SCHEMA_VERSION,

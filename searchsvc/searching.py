@@ -25,10 +25,11 @@ import numpy as np
 from .engine import SearchIndex
 from .analysis import split_compound
 from .facetlist import FacetEntry, count_entries, with_undated
-from .grouping import ReportRow, group_reports, group_sections
+from .grouping import Grouping, ReportRow, group_reports
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
 from .normalize import fold
 from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
+from .signatures import Signatures, Stale, words_for
 from .snippets import snippet
 from .suggest import suggest
 
@@ -145,7 +146,8 @@ def search(index: SearchIndex, request: SearchRequest, entries: tuple[str, ...] 
     matches = parsed.matches()
     offset = (request.page - 1) * request.per_page
     if request.group == "report":
-        rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched)
+        rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched,
+                                        _signatures(generation))
         total_reports += own
         wanted = request.page * request.per_page + 1
         row_count = len(rows) if len(rows) < wanted else max(len(rows), total_reports)  # exact once all are grouped
@@ -232,13 +234,22 @@ def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) 
     )
 
 
-def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[ReportRow]:
+def _signatures(generation) -> Signatures | None:
+    """The generation's section signatures (``signatures``), read once per generation; None
+    when it has none (grouping then reads the stored text)."""
+    if "signatures" not in generation.cache:
+        generation.cache["signatures"] = Signatures.open(generation.path)
+    return generation.cache["signatures"]
+
+
+def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None) -> list[ReportRow]:
     """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
     (copies fold many reports into one row), at most ``MAX_GROUPED`` sections. The stored
-    fields of a section are read once, and only for the sections grouping looks at."""
+    fields of a section are read once, and only for the sections grouping looks at: with
+    ``signatures``, for the rows kept only."""
     fetch = max(64, 4 * wanted_rows)
     read: dict = {}  # document -> stored fields, across fetches
-    compared: dict = {}  # (document, document) -> near identical, across fetches
+    grouping = Grouping(detailed=wanted_rows)  # rows past the page: best section only; across fetches
     while True:
         sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
 
@@ -248,7 +259,12 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int) -> list[R
                 read[doc] = stored(i)
             return read[doc]
 
-        rows = group_sections(sections, cached, compared, detailed=wanted_rows)  # rows past the page: best section only
+        words, same = words_for(signatures, engine, sections) or (None, None)
+        try:
+            rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
+        except Stale:  # signatures of another index: grouped from the stored text
+            signatures, grouping = None, Grouping(detailed=wanted_rows)
+            rows = grouping.add(sections, cached)
         if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
             return rows
         fetch *= 4
@@ -265,12 +281,13 @@ def _sections(engine, compiled, sort: str, limit: int):
     return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]
 
 
-def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched) -> tuple[list[ReportRow], int, int]:
+def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched,
+                 signatures: Signatures | None = None) -> tuple[list[ReportRow], int, int]:
     """Every row up to the end of the page asked for, the number of sections that match, and
     the number of documents whose own number the query is that it did not find otherwise."""
     total = len(matched)
     wanted = request.page * request.per_page + 1
-    rows = _ranked(engine, compiled, request.sort, wanted, total) if total else []
+    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures) if total else []
     own = _own_rows(engine, filters, parsed.tree)
     if own:
         ids = {r.report_id for r in own}

@@ -113,8 +113,8 @@ class Reader:
         reader = self._searcher.reader()
         if name.startswith("length:"):  # the field length Whoosh's BM25F divides by
             return field_lengths(reader, name.partition(":")[2])
-        if name == "year":
-            return number_column(reader, "year")
+        if name in ("year", "order"):
+            return number_column(reader, name)
         # date order ("oldest"/"newest"): Whoosh's (sort_date, report_id, order), then document number
         dates = _codes(text_column(reader, "sort_date"))
         reports = _codes(text_column(reader, "report_id"))
@@ -123,6 +123,10 @@ class Reader:
         ranks = np.empty(self._n, dtype=np.int64)
         ranks[np.lexsort((np.arange(self._n), order, reports, first))] = np.arange(self._n)
         return ranks
+
+    def section_keys(self) -> tuple[list[str], np.ndarray]:
+        """(report id, order in its report) of every document number: what ``signatures`` knows a section by."""
+        return self._table.report_ids, self._array("order")
 
     def _term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, score of each) of one term, as Whoosh's BM25F scores it, read once."""
@@ -262,7 +266,7 @@ class Reader:
         for name, field in self._schema.items():
             if field.scorable:
                 self._array(f"length:{name}")
-        for name in ("newest", "oldest", "year"):
+        for name in ("newest", "oldest", "year", "order"):
             self._array(name)
 
     def save_arrays(self) -> None:
