@@ -187,9 +187,9 @@ class Reader:
             last = hits[wanted - 1][0]
             hits = hits[: next((i for i in range(wanted, len(hits)) if hits[i][0] != last), len(hits))]
         uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
-        ranked = sorted(zip(hits, arrays.tie_rank[np.array(uids, dtype=np.int64)].tolist()),
-                        key=lambda hit: (-hit[0][0], hit[1]))
-        return [hit for hit, _ in ranked[:wanted]], total
+        scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
+        order = np.lexsort((arrays.tie_rank[np.array(uids, dtype=np.int64)], -scores))  # stable, as sorted()
+        return [hits[i] for i in order[:wanted].tolist()], total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
         """Every hit, as a ``DocSet`` of uids.
