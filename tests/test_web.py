@@ -553,3 +553,25 @@ def test_a_row_lists_its_first_copies_and_links_the_rest(app, copies, listed, la
         assert view.more_copies.label == more
         query = parse_qs(urlsplit(view.more_copies.url).query)
         assert query["group"] == ["section"] and query["q"] == ["giải ngân vốn"]
+
+
+def test_every_link_keeps_the_prefix_the_app_is_served_under(app):
+    """Behind a proxy at /tra-cuu (SCRIPT_NAME) every link of a page starts with it; the paths a page
+    remembers are kept per prefix, so the same app answering at / next gives no prefixed link, and
+    a path built in a request context that no request ran through is routed afresh."""
+    from searchsvc.web.presenters import path
+
+    client = app.test_client()
+
+    def page_links(base_url: str) -> list[str]:
+        response = client.get(f"/?q={Q84}&province=Bình Dương", base_url=base_url)
+        assert response.status_code == 200
+        return [a.get("href") for a in parse(response.data).find_all("a") if a.get("href", "").startswith("/")]
+
+    prefixed = page_links("http://localhost/tra-cuu/")
+    assert len(prefixed) > 20 and all(href.startswith("/tra-cuu/") for href in prefixed), prefixed
+    assert any(href.startswith("/tra-cuu/reports/") for href in prefixed)
+    plain = page_links("http://localhost/")
+    assert len(plain) == len(prefixed) and not any(href.startswith("/tra-cuu") for href in plain)
+    with app.test_request_context("/", base_url="http://localhost/tra-cuu/"):
+        assert path("views.report", report_id=REPORT) == f"/tra-cuu/reports/{REPORT}"

@@ -42,10 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     app.json.sort_keys = False
 
-    from . import api, errors, state, views
+    from . import api, errors, presenters, state, views
 
     state.init_app(app)
     errors.init_app(app)
+    presenters.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
 

@@ -5,12 +5,13 @@ with a removal URL, pagination and sort as ready links, dates as "29/05/2020".
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request as current_request, url_for
+from flask import Flask, request as current_request, url_for
 from markupsafe import Markup
 
 from searchsvc.models import FACETS, Results, SearchRequest
@@ -73,15 +74,31 @@ def mark_surface(sentence: str, surface: str) -> Markup:
 
 
 # --- URLs -----------------------------------------------------------------------------------------------
-_PATHS = "searchsvc.paths"  # the app's extension: (script root, endpoint, values) -> path
-MAX_PATHS = 50_000  # paths remembered per app (forgotten all at once past that)
+_PATHS = "searchsvc.paths"  # the app's extension: {script root: {(endpoint, values): path}}
+MAX_PATHS = 50_000  # paths remembered per app and script root (forgotten all at once past that)
+_request_paths: ContextVar[dict | None] = ContextVar("searchsvc_request_paths", default=None)
+
+
+def init_app(app: Flask) -> None:
+    """Each request finds its app's remembered paths once: a results page builds hundreds of paths,
+    and looking the app and request up through Flask's context proxies cost more than the lookup."""
+
+    @app.before_request
+    def bind_paths() -> None:
+        _request_paths.set(app.extensions.setdefault(_PATHS, {}).setdefault(current_request.script_root, {}))
+
+    @app.teardown_request
+    def unbind_paths(_error: BaseException | None) -> None:
+        _request_paths.set(None)
 
 
 def path(endpoint: str, **values) -> str:
-    """``url_for`` of a path of this app, remembered per app and script root: a results page links
-    hundreds of reports, and the routing map builds a path slower than the page uses it."""
-    paths = current_app.extensions.setdefault(_PATHS, {})
-    key = (current_request.script_root if has_request_context() else None, endpoint, *sorted(values.items()))
+    """``url_for`` of a path of this app, remembered per app and script root during a request (the
+    routing map builds a path slower than a page uses it); built afresh outside one."""
+    paths = _request_paths.get()
+    if paths is None:
+        return url_for(endpoint, **values)
+    key = (endpoint, *sorted(values.items())) if len(values) > 1 else (endpoint, *values.items())
     found = paths.get(key)
     if found is None:
         if len(paths) >= MAX_PATHS:
@@ -120,7 +137,7 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
     group = changes.get("group", request.group)
     scope = changes.get("scope", request.scope)
     pairs: list[tuple[str, str]] = [("q", q)] if q else []
-    pairs += [(name, value) for name in FACETS for value in filters.get(name, [])]
+    pairs += [(name, value) for name in FACETS if name in filters for value in filters[name]]
     if sort != "relevance":
         pairs.append(("sort", sort))
     if page != 1:
