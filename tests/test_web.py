@@ -575,3 +575,7 @@ def test_every_link_keeps_the_prefix_the_app_is_served_under(app):
     assert len(plain) == len(prefixed) and not any(href.startswith("/tra-cuu") for href in plain)
     with app.test_request_context("/", base_url="http://localhost/tra-cuu/"):
         assert path("views.report", report_id=REPORT) == f"/tra-cuu/reports/{REPORT}"
+    with app.test_request_context("/", base_url="http://example.org/tra-cuu/"):
+        app.preprocess_request()  # the request's remembered paths bound, as in a real request
+        assert path("views.report", report_id=REPORT) == f"/tra-cuu/reports/{REPORT}"
+        assert path("views.report", report_id=REPORT, _external=True) == f"http://example.org/tra-cuu/reports/{REPORT}"

@@ -83,6 +83,8 @@ def init_app(app: Flask) -> None:
     """Each request finds its app's remembered paths once: a results page builds hundreds of paths,
     and looking the app and request up through Flask's context proxies cost more than the lookup."""
 
+    app.jinja_env.globals["path"] = path
+
     @app.before_request
     def bind_paths() -> None:
         _request_paths.set(app.extensions.setdefault(_PATHS, {}).setdefault(current_request.script_root, {}))
@@ -94,9 +96,10 @@ def init_app(app: Flask) -> None:
 
 def path(endpoint: str, **values) -> str:
     """``url_for`` of a path of this app, remembered per app and script root during a request (the
-    routing map builds a path slower than a page uses it); built afresh outside one."""
+    routing map builds a path slower than a page uses it); built afresh outside one. Templates call
+    it as ``path(…)``."""
     paths = _request_paths.get()
-    if paths is None:
+    if paths is None or (values and any(name.startswith("_") for name in values)):  # _external, _anchor …: url_for's own
         return url_for(endpoint, **values)
     key = (endpoint, *sorted(values.items())) if len(values) > 1 else (endpoint, *values.items())
     found = paths.get(key)

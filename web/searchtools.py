@@ -30,9 +30,7 @@ class SearchTools:
 
 
 def search_tools(request: SearchRequest, results: Results, entries: dict[str, list[FacetEntry]]) -> SearchTools:
-    labels = {(name, value): v.label for name, values in results.facets.items() for v in values for value in (v.value,)}
-    labels |= {(name, value): e.label for name, group in entries.items() for e in group for value in e.values}
-    chips, clear_url = facets.chips(request, labels)
+    chips, clear_url = facets.chips(request, _labels(request, results, entries))
     boxes = facets.sidebar(request, results, entries)
     province_more = next((b.more.url for b in boxes if b.name == "province" and b.more), "")
     hidden = [(k, v) for k, v in facets.state(request) if k != "per_page"]
@@ -48,3 +46,12 @@ def search_tools(request: SearchRequest, results: Results, entries: dict[str, li
         hidden=hidden,
         count_note="Số bên cạnh mỗi giá trị là số báo cáo có kết quả.",
     )
+
+
+def _labels(request: SearchRequest, results: Results, entries: dict[str, list[FacetEntry]]) -> dict[tuple[str, str], str]:
+    """What each filter in force reads as on its chip ("84/NQ-CP (2020)"), found among the counted
+    values; only the filtered facets are looked through (a heading facet has thousands of values)."""
+    labels = {(name, v.value): v.label for name, values in results.facets.items() if name in request.filters for v in values}
+    labels |= {(name, value): e.label for name, group in entries.items() if name in request.filters
+               for e in group for value in e.values}
+    return labels
