@@ -129,9 +129,9 @@ def sidebar(request: SearchRequest, results: Results, entries: dict[str, list[Fa
     """Every facet with values: ``entries`` where computed (all values), else what ``search`` gave."""
     boxes = []
     for name in FACETS:
-        if name in entries:
-            every = [e for e in entries[name] if not _is_range(e.value)]
-            shown = every[:SIDEBAR_SIZE] + [e for e in every[SIDEBAR_SIZE:] if e.selected]
+        if name in entries:  # counted values of the index: never a range; looked through only when filtered
+            every = entries[name]
+            shown = every[:SIDEBAR_SIZE] + ([e for e in every[SIDEBAR_SIZE:] if e.selected] if name in request.filters else [])
             more = len(every) > SIDEBAR_SIZE
             total = len(every)
         else:
