@@ -12,6 +12,7 @@ import tantivy
 from searchsvc.engines.tantivy_engine import open_reader
 from searchsvc.engines.tantivy_writer import line_count
 from searchsvc.indexing import build_index, current_generation
+from searchsvc.normalize import fold, has_diacritics
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -85,3 +86,17 @@ def test_line_count_counts_across_the_blocks_it_reads(tmp_path, lengths):
     path = tmp_path / "facets.jsonl"
     path.write_bytes(b"".join(b"x" * (length - 1) + b"\n" for length in lengths))
     assert line_count(path) == len(lengths)
+
+
+def test_the_vocabulary_keeps_one_string_for_a_term_without_accents(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="tantivy")
+    reader = _reader(index_dir)
+    terms = reader._index.searcher().terms_with_prefix("body", "")
+    expected: dict[str, str] = {}
+    for term, _ in sorted(terms, key=lambda t: (-t[1], t[0])):  # most frequent spelling, then first in order
+        expected.setdefault(fold(term), term)
+    vocabulary = reader.vocabulary()
+    assert vocabulary == expected
+    assert any(has_diacritics(v) for v in vocabulary.values()) and any(k == v for k, v in vocabulary.items())
+    assert all(k is v for k, v in vocabulary.items() if k == v)  # memory: one string for both

@@ -324,13 +324,17 @@ class Reader:
 
     # suggestions
     def vocabulary(self) -> dict[str, str]:
-        """Folded term -> its most frequent accented spelling in the corpus."""
+        """Folded term -> its most frequent accented spelling in the corpus. Most terms have no
+        accent (nine in ten at 10,000 reports): their key is the term itself, one string kept."""
         if self._vocabulary is None:
             terms = self._searcher.terms_with_prefix("body", "")
             vocabulary: dict[str, str] = {}
             for term, _ in sorted(terms, key=lambda t: (-t[1], t[0])):  # most frequent, then first in order
-                vocabulary.setdefault(fold(term), term)
+                folded = fold(term)
+                vocabulary.setdefault(term if folded == term else folded, term)
+            del terms
             self._vocabulary = vocabulary
+            release_free_memory()  # what Tantivy listed the terms in
         return self._vocabulary
 
     def correct(self, folded_word: str) -> str | None:
