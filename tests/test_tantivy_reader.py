@@ -17,11 +17,12 @@ from searchsvc.normalize import fold, has_diacritics
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
-    return folder
+def _built(tmp_path: Path) -> tuple[Path, Path]:
+    """(a copy of the seed corpus, its Tantivy index)."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    build_index(corpus, index_dir, engine="tantivy")
+    return corpus, index_dir
 
 
 def _reader(index_dir: Path):
@@ -48,17 +49,15 @@ def _check(reader) -> None:
     assert np.all(arrays.tie_rank[~arrays.live] == len(by_date))  # deleted documents rank past every live one
 
 
-def test_a_fresh_build_has_every_uid_live(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(corpus, index_dir, engine="tantivy")
+def test_a_fresh_build_has_every_uid_live(tmp_path):
+    _, index_dir = _built(tmp_path)
     reader = _reader(index_dir)
     _check(reader)
     assert reader._load().live.all()  # as many live documents as lines: none deleted
 
 
-def test_an_update_leaves_the_replaced_and_removed_reports_sections_out(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(corpus, index_dir, engine="tantivy")
+def test_an_update_leaves_the_replaced_and_removed_reports_sections_out(tmp_path):
+    corpus, index_dir = _built(tmp_path)
     before = line_count(current_generation(index_dir) / "tantivy" / "facets.jsonl")
     target = corpus / "001_ffc53ab4c4f31481.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\nKhu công nghiệp Đồng Xoài mở rộng.\n", encoding="utf-8")
@@ -88,9 +87,8 @@ def test_line_count_counts_across_the_blocks_it_reads(tmp_path, lengths):
     assert line_count(path) == len(lengths)
 
 
-def test_the_vocabulary_keeps_one_string_for_a_term_without_accents(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(corpus, index_dir, engine="tantivy")
+def test_the_vocabulary_keeps_one_string_for_a_term_without_accents(tmp_path):
+    _, index_dir = _built(tmp_path)
     reader = _reader(index_dir)
     terms = reader._index.searcher().terms_with_prefix("body", "")
     expected: dict[str, str] = {}
