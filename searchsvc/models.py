@@ -1,7 +1,8 @@
 """The records that cross module boundaries: reports, sections, footnotes, citations, results."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Section:
     footnotes: list[Footnote] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return _values(self) | {"path": list(self.path), "footnotes": [_values(note) for note in self.footnotes]}
 
 
 @dataclass
@@ -61,7 +62,18 @@ class Citation:
         return instrument_key(self.canonical, self.year)
 
     def to_dict(self) -> dict:
-        return asdict(self) | {"key": self.key}
+        return _values(self) | {"key": self.key}
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def _values(record) -> dict:
+    """A dataclass of plain values as a dict (``dataclasses.asdict`` copies every value, deeply:
+    most of the time of writing a report's JSON when indexing)."""
+    return {name: getattr(record, name) for name in _names(type(record))}
 
 
 def instrument_key(canonical: str, year: int | None) -> str:

@@ -4,7 +4,7 @@ its report and the (value, report) pairs of every facet; facets are counted from
 from __future__ import annotations
 
 import json
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -26,17 +26,24 @@ class Column:
     Counting distinct reports per value among some documents is then: gather their pairs, mark each pair once, count the marks per value.
     """
 
-    def __init__(self, values: list[str], pairs: dict[tuple[int, int], int], rows: list[tuple[int, ...]]):
+    def __init__(self, values: list[str], flat_values: np.ndarray, lengths: np.ndarray, report_of: np.ndarray):
+        """``values``: value number -> value; the value numbers of document uid are
+        ``flat_values[start[uid]:start[uid + 1]]``, where ``start`` adds up ``lengths``; ``report_of``:
+        uid -> report number. Pairs are numbered in the order they first occur."""
         self.values = values
         self.rank = _ranks(values)
-        self.pair_value = np.array([value for value, _ in pairs], dtype=np.int64)
-        self.pair_report = np.array([report for _, report in pairs], dtype=np.int64)
-        lengths = np.fromiter(map(len, rows), dtype=UID_TYPE, count=len(rows))
         start = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
-        flat = np.fromiter(chain.from_iterable(rows), dtype=UID_TYPE, count=int(start[-1]))
-        self.single = not len(rows) or int(lengths.max()) <= 1
+        reports = int(report_of.max(initial=0)) + 1
+        codes, first, pair_of = np.unique(flat_values * reports + np.repeat(report_of.astype(np.int64), lengths),
+                                          return_index=True, return_inverse=True)
+        by_occurrence = np.argsort(first, kind="stable")  # the pairs (np.unique's order) in order of first occurrence
+        number = np.empty(len(codes), dtype=np.int64)
+        number[by_occurrence] = np.arange(len(codes))
+        flat = number[pair_of.reshape(-1)].astype(UID_TYPE)
+        self.pair_value, self.pair_report = np.divmod(codes[by_occurrence], reports)
+        self.single = not len(lengths) or int(lengths.max()) <= 1
         if self.single:  # at most one value per document: one array lookup, and only that array kept
-            self.dense = np.full(len(rows), -1, dtype=UID_TYPE)
+            self.dense = np.full(len(lengths), -1, dtype=UID_TYPE)
             self.dense[lengths == 1] = flat
         else:
             self.start, self.flat = start.astype(UID_TYPE), flat
@@ -154,16 +161,18 @@ class Arrays:
 
     @classmethod
     def read(cls, path: Path) -> "Arrays":
-        """A report's sections follow each other and mostly share their values, so the pairs of
-        a (report, column) are worked out once."""
+        """A report's sections follow each other and mostly share their values, so the value
+        numbers of a (report, column) are worked out once. Only numbers are kept per document
+        (in lists of shared int objects, then arrays); the (value, report) pairs are worked out
+        in NumPy (``Column``): millions of small tuples would leave memory behind them."""
         report_ids: list[str] = []
         report_numbers: list[int] = []
         reports: dict[str, int] = {}
         names: list[str] = []  # report number -> id
         values: list[list[str]] = [[] for _ in FACETS]
         value_numbers: list[dict[str, int]] = [{} for _ in FACETS]
-        pair_numbers: list[dict[tuple[int, int], int]] = [{} for _ in FACETS]
-        uid_pairs: list[list[tuple[int, ...]]] = [[] for _ in FACETS]
+        flat: list[list[int]] = [[] for _ in FACETS]  # per column: the value numbers of every document, in turn
+        lengths: list[list[int]] = [[] for _ in FACETS]  # per column: how many values each document has
         previous, known, report = None, [], 0
         for row in _rows(path):
             report_id, *columns = row.split(ROW_SEP)
@@ -177,13 +186,17 @@ class Arrays:
             for i, column in enumerate(columns):
                 found = known[i].get(column)
                 if found is None:
-                    found = known[i][column] = tuple(
-                        pair_numbers[i].setdefault((_number(value_numbers[i], values[i], value), report), len(pair_numbers[i]))
-                        for value in (column.split(MULTI_SEP) if column else ())
-                    )
-                uid_pairs[i].append(found)
-        facets = {facet: Column(values[i], pair_numbers[i], uid_pairs[i]) for i, facet in enumerate(FACETS)}
-        return cls(report_ids, reports, np.array(report_numbers, dtype=UID_TYPE), facets)
+                    found = known[i][column] = [_number(value_numbers[i], values[i], value)
+                                                for value in (column.split(MULTI_SEP) if column else ())]
+                flat[i] += found
+                lengths[i].append(len(found))
+        report_of = np.array(report_numbers, dtype=UID_TYPE)
+        del report_numbers, known
+        facets = {}
+        for i, facet in enumerate(FACETS):
+            facets[facet] = Column(values[i], np.array(flat[i], dtype=np.int64), np.array(lengths[i], dtype=np.int64), report_of)
+            flat[i] = lengths[i] = None
+        return cls(report_ids, reports, report_of, facets)
 
 
 def _rows(path: Path, chunk: int = 8192):

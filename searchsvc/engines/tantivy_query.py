@@ -52,7 +52,8 @@ class Compiler:
         frequency = self._searcher.doc_freq(field, value)
         whoosh_idf = math.log(self._n / (frequency + 1)) + 1
         tantivy_idf = math.log(1 + (self._n - frequency + 0.5) / (frequency + 0.5))
-        return _boosted(Q.term_query(SCHEMA, field, value), boost * whoosh_idf / tantivy_idf)
+        # frequencies are all BM25 reads: positions (headings have them) are never loaded for a term
+        return _boosted(Q.term_query(SCHEMA, field, value, index_option="freq"), boost * whoosh_idf / tantivy_idf)
 
     def translate(self, node, boosts: bool = True) -> tantivy.Query:
         """``boosts=False`` leaves out the optional nearness clauses, which change scores but

@@ -207,8 +207,8 @@ class Writer:
 
 def line_count(path: Path) -> int:
     """Lines in ``facets.jsonl``: the number of uids given so far."""
-    with open(path, "rb") as rows:
-        return rows.read().count(b"\n")
+    with open(path, "rb") as rows:  # a block at a time: never the whole file in memory
+        return sum(block.count(b"\n") for block in iter(lambda: rows.read(1 << 20), b""))
 
 
 def prepare(document: dict) -> tuple[dict, str]:
