@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import zlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engines import get_engine
+from .generations import file_check
 from .indexing import IndexUnavailable, current_generation, read_manifest
 from .ingest import inside
 from .instruments import Catalogue, build_catalogue, instrument_aliases
@@ -131,10 +131,10 @@ class SearchIndex:
         # citations.json is checked against the size and CRC-32 its manifest records (a
         # fraction of parsing it) and parsed when first needed: a search needs only the keys.
         try:
-            data = (path / "citations.json").read_bytes()
+            check = file_check(path / "citations.json")
         except OSError as error:
             raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu citations.json. {rebuild}") from error
-        if manifest.get("citations_file") != {"bytes": len(data), "crc32": zlib.crc32(data)}:
+        if manifest.get("citations_file") != check:
             raise IndexUnavailable(f"Chỉ mục {path} bị hỏng: citations.json không khớp manifest.json. {rebuild}")
         if not (path / "reports").is_dir():
             raise IndexUnavailable(f"Chỉ mục {path} bị hỏng hoặc thiếu thư mục reports/. {rebuild}")

@@ -398,12 +398,29 @@ DAMAGE = {
     "manifest.json truncated": lambda d, g: (g / "manifest.json").write_text('{"schema_version": '),
     "citations.json deleted": lambda d, g: (g / "citations.json").unlink(),
     "citations.json garbage": lambda d, g: (g / "citations.json").write_text("[1, 2"),
+    "citations.json one byte changed": lambda d, g: _flip_last_digit(g / "citations.json"),  # same size: the CRC tells
     "reports/ deleted": lambda d, g: shutil.rmtree(g / "reports"),
     "engine directory deleted": lambda d, g: shutil.rmtree(g / "whoosh"),
     "segment files deleted": lambda d, g: [p.unlink() for p in _whoosh_files(g, "*.seg")],
     "segment files truncated": lambda d, g: [p.write_bytes(p.read_bytes()[:64]) for p in _whoosh_files(g, "*.seg")],
     "table of contents garbage": lambda d, g: [p.write_bytes(b"\0garbage") for p in _whoosh_files(g, "*.toc")],
 }
+
+
+def _flip_last_digit(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    at = max(i for i, byte in enumerate(data) if chr(byte).isdigit())
+    data[at] = ord("1") if data[at] != ord("1") else ord("2")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7])  # around the block size
+def test_a_file_is_checked_a_block_at_a_time_as_it_was_written(tmp_path, size):
+    from searchsvc.generations import _file_check, file_check
+
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    (tmp_path / "citations.json").write_bytes(data)
+    assert file_check(tmp_path / "citations.json") == _file_check(data)
 
 
 @pytest.fixture(scope="module")
