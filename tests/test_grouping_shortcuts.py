@@ -3,7 +3,7 @@
 * ``Grouping``: a report with the very words of one folded before goes where that one went,
   without a comparison; with ``rows``, the rows stop there, and the rows and copies up to there
   are those of ``group_sections``;
-* ``searching._ranked``: asking the engine for more sections than are grouped (``_next_fetch``)
+* ``reportrows._ranked``: asking the engine for more sections than are grouped (``_next_fetch``)
   makes the rows that asking it for each step's sections makes; an engine's best n sections are
   the first n of its best 4n (both engines, every sort), which that relies on;
 * ``own_number_pattern``: "số" before a document's own code, looked for as a string first.
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc import grouping, searching
+from searchsvc import grouping, reportrows
 from searchsvc.grouping import Grouping, group_reports, group_sections
 from searchsvc.normalize import fold
 from searchsvc.query import parse_query
@@ -79,9 +79,9 @@ def _stepwise(engine, wanted: int, total: int) -> list:
     """The rows as first written: the engine asked for each step's sections, grouped anew."""
     fetch = max(64, 4 * wanted)
     while True:
-        sections, stored = searching._sections(engine, None, "relevance", min(fetch, max(total, 1), searching.MAX_GROUPED))
+        sections, stored = reportrows._sections(engine, None, "relevance", min(fetch, max(total, 1), reportrows.MAX_GROUPED))
         rows = group_sections(sections, stored, detailed=wanted)
-        if len(rows) >= wanted or fetch >= min(total, searching.MAX_GROUPED):
+        if len(rows) >= wanted or fetch >= min(total, reportrows.MAX_GROUPED):
             return rows[:wanted]
         fetch *= 4
 
@@ -97,7 +97,7 @@ COPIED = st.lists(st.tuples(REPORTS, st.integers(0, 9).flatmap(lambda k: BODY if
 def test_fetching_ahead_makes_the_rows_of_each_step(sections, wanted):
     ranked = _ranked(sections)
     ahead, step = _Listed(ranked), _Listed(ranked)
-    rows = searching._ranked(ahead, None, "relevance", wanted, len(ranked))
+    rows = reportrows._ranked(ahead, None, "relevance", wanted, len(ranked))
     assert _rows(rows) == _rows(_stepwise(step, wanted, len(ranked)))
     assert len(ahead.asked) <= len(step.asked)
 
@@ -115,7 +115,7 @@ def test_fetching_ahead_makes_the_rows_of_each_step(sections, wanted):
     (1024, 10, 11, 10_000, 1024),  # (11/10)² × 256 = 310
 ])
 def test_next_fetch(size, rows, wanted, total, expected):
-    assert searching._next_fetch(size, rows, wanted, total) == expected
+    assert reportrows._next_fetch(size, rows, wanted, total) == expected
 
 
 @pytest.mark.parametrize("q", ["năm", "tỉnh", "kinh tế", "đầu tư công", ""])
@@ -124,10 +124,10 @@ def test_the_best_n_sections_are_the_first_n_of_more(seed_index, q, sort):
     engine = seed_index.generation.reader
     compiled = engine.compile(parse_query(q).search_tree, {})
     total = len(engine.matching_docs(compiled))
-    every = searching._sections(engine, compiled, sort, total)[0]
+    every = reportrows._sections(engine, compiled, sort, total)[0]
     assert len(every) == total > 20
     for n in (1, 7, total // 2, total - 1):
-        assert searching._sections(engine, compiled, sort, n)[0] == every[:n]
+        assert reportrows._sections(engine, compiled, sort, n)[0] == every[:n]
 
 
 def _plain_own_number(parts: list[str]) -> re.Pattern:
@@ -154,7 +154,7 @@ CODE = ["165", "BC", "UBND"]
     ("xso so: 165/bc-ubnd", True),
 ])
 def test_own_number_pattern(text, found):
-    assert bool(searching.own_number_pattern(CODE).search(text)) is found
+    assert bool(reportrows.own_number_pattern(CODE).search(text)) is found
     assert bool(_plain_own_number(CODE).search(text)) is found
 
 
@@ -162,5 +162,5 @@ def test_own_number_pattern(text, found):
 @given(st.lists(st.sampled_from(["so", "s", "o", "x", "165", "16", "5", "/", "-", " ", ":", "_", "bc", "ubnd", "đ", "\n"]),
                 max_size=25).map("".join))
 def test_own_number_pattern_finds_what_the_plain_one_finds(text):
-    assert [m.span() for m in searching.own_number_pattern(CODE).finditer(text)] == \
+    assert [m.span() for m in reportrows.own_number_pattern(CODE).finditer(text)] == \
            [m.span() for m in _plain_own_number(CODE).finditer(text)]
