@@ -6,18 +6,23 @@
 * ``reportrows._ranked``: asking the engine for more sections than are grouped (``_next_fetch``)
   makes the rows that asking it for each step's sections makes; an engine's best n sections are
   the first n of its best 4n (both engines, every sort), which that relies on;
-* ``own_number_pattern``: "số" before a document's own code, looked for as a string first.
+* ``own_number_pattern``: "số" before a document's own code, looked for as a string first;
+* ``FacetTable.sections_per_report`` (Whoosh): the sections of each report, counted at once.
 """
 from __future__ import annotations
 
+import pickle
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchsvc import grouping, reportrows
+from searchsvc.engines.docsets import DocSet, FacetTable
 from searchsvc.grouping import Grouping, group_reports, group_sections
+from searchsvc.models import FACETS
 from searchsvc.normalize import fold
 from searchsvc.query import parse_query
 
@@ -164,3 +169,13 @@ def test_own_number_pattern(text, found):
 def test_own_number_pattern_finds_what_the_plain_one_finds(text):
     assert [m.span() for m in reportrows.own_number_pattern(CODE).finditer(text)] == \
            [m.span() for m in _plain_own_number(CODE).finditer(text)]
+
+
+def test_a_facet_table_counts_the_sections_of_each_report():
+    ids = ["r1", "r1", "r2", "r3", "r1", "r3"]
+    table = FacetTable.from_columns(ids, {f: [""] * len(ids) for f in FACETS})
+    docs = DocSet(np.array([0, 2, 4, 5]))
+    expected = [2, 1, 1, 0, 2]  # r9 is in no document; a report asked twice is counted twice
+    assert table.sections_per_report(docs, ["r1", "r2", "r3", "r9", "r1"]) == expected
+    assert pickle.loads(pickle.dumps(table)).sections_per_report(docs, ["r1", "r2", "r3", "r9", "r1"]) == expected  # as read back
+    assert table.sections_per_report(DocSet(np.zeros(0, dtype=np.int64)), ["r1"]) == [0]
