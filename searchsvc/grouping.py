@@ -128,7 +128,7 @@ class Grouping:
         self._detailed_rows: dict[str, ReportRow] = {}  # report -> its row, when it keeps all its sections
         self._kept: list[tuple] = []  # (row, words of its best section, its document)
         self._sizes: list[int] = []  # words of each kept row's best section
-        self._by_key: dict = {}  # ``same`` of a best section kept (of MIN_WORDS at least), folded or left out -> its row or _NO_ROW
+        self._by_key: dict = {}  # ``same`` of a best section (of MIN_WORDS at least) -> the row it made or went under, or _NO_ROW
 
     def add(self, sections: list[tuple], stored: Callable[[int], dict], words: Callable[[int], Collection] | None = None,
             about: Callable[[str], dict] | None = None, same: Callable[[int], Hashable] | None = None) -> list[ReportRow]:
@@ -184,7 +184,8 @@ class Grouping:
         fields = fields if fields is not None else stored(best)
         row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
                         fields.get("period"), fields.get("report_date"))
-        row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in (kept_positions if detailed else (best,))]
+        shown = kept_positions if detailed else (best,)
+        row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in shown]
         if detailed:
             self._detailed_rows[report_id] = row
         self._sizes.append(len(best_words))

@@ -53,7 +53,8 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
     while True:
         size = min(grouped, max(total, 1), MAX_GROUPED)
         if size > len(fetched):
-            fetched, stored = _sections(engine, compiled, sort, min(_next_fetch(size, len(rows), wanted_rows, total), max(total, 1), MAX_GROUPED))
+            asked = min(_next_fetch(size, len(rows), wanted_rows, total), max(total, 1), MAX_GROUPED)
+            fetched, stored = _sections(engine, compiled, sort, asked)
 
             def cached(i: int, sections=fetched, stored=stored) -> dict:
                 doc = sections[i][0]
@@ -79,9 +80,10 @@ def _next_fetch(size: int, rows: int, wanted_rows: int, total: int) -> int:
     At first (no ``rows`` yet), the step of 4 times more each up to a ``FIRST_SHARE`` of the
     sections that match: a search finding many costs more than handing over that many (Tantivy,
     10,000 reports: 50 ms to find 188,000 sections, under 4 ms to hand over 4,096 of them), and
-    the more sections match, the more copies a page folds. Then, ``rows`` made of a quarter of
-    ``size``: the step that may make ``wanted_rows`` rows, were rows to come of sections as their
-    square root (a copy comes back as often as it was seen: rows come ever more slowly).
+    the more sections match, the more copies a page folds. Then, with ``rows`` made of the
+    sections grouped so far (a quarter of ``size``): the step that may make ``wanted_rows`` rows,
+    were rows to come of sections as their square root (a copy comes back as often as it was
+    seen: rows come ever more slowly).
 
     >>> [_next_fetch(64, 0, 11, total) for total in (100, 4095, 4096, 16384, 200000)]
     [64, 64, 256, 1024, 4096]
