@@ -95,8 +95,10 @@ def group_sections(sections: list[tuple], stored: Callable[[int], dict], compare
     for the copies folded under them; nor for rows after ``detailed`` when ``about`` gives all
     of ``ABOUT``: their one section in ``ranked`` then holds these fields only.
     ``same(i)`` (else the words themselves) is a key equal for two sections only when their
-    words are: a best section with the very words of a kept row's (of ``MIN_WORDS`` at least)
-    folds under that row without a comparison — no earlier row was near those words."""
+    words are: a best section with the very words of an earlier report's best section (of
+    ``MIN_WORDS`` at least) goes where that one went without a comparison — under the row it
+    made, or under the row it folded into: the same words are near the same rows, and rows kept
+    since come after that one."""
     return Grouping(detailed, compared).add(sections, stored, words, about, same)
 
 
@@ -105,10 +107,17 @@ class Grouping:
     ones it had, then more) groups only the new ones. The rows come out as ``group_sections`` of
     the whole list gives them: what becomes of a report depends only on the rows before its best
     section, and new sections come after; a section added to a report that has a row joins the
-    sections it keeps. Sections that do not start with the ones given before are grouped anew."""
+    sections it keeps. Sections that do not start with the ones given before are grouped anew.
 
-    def __init__(self, detailed: int | None = None, compared: dict | None = None):
+    With ``rows``, the rows stop there: a report after them folds under one of them or is left
+    out. The first ``rows`` rows and their copies come out as without it (a report folds under
+    the first row near it, and rows after these come after them); only the rows past them are
+    not made, and the reports near those (a search asking for the rows of one page has no use
+    for them) are left out rather than compared with them."""
+
+    def __init__(self, detailed: int | None = None, compared: dict | None = None, rows: int | None = None):
         self._detailed = detailed
+        self._rows = rows
         self._compared = {} if compared is None else compared
         self._start(None)
 
@@ -117,9 +126,9 @@ class Grouping:
         self._numbered = numbered  # whether ``words`` were given: word numbers and words never meet
         self._positions: dict[str, list[int]] = {}  # report -> its first SECTIONS_SHOWN sections
         self._detailed_rows: dict[str, ReportRow] = {}  # report -> its row, when it keeps all its sections
-        self._kept: list[tuple[ReportRow, frozenset, object]] = []  # (row, words of its best section, its document)
-        self._sizes = np.zeros(64, dtype=np.int64)  # words of each kept row's best section
-        self._by_key: dict = {}  # ``same`` of a kept row's best section (of MIN_WORDS at least) -> the row
+        self._kept: list[tuple] = []  # (row, words of its best section, its document)
+        self._sizes: list[int] = []  # words of each kept row's best section
+        self._by_key: dict = {}  # ``same`` of a best section (of MIN_WORDS at least) -> the row it made or went under, or _NO_ROW
 
     def add(self, sections: list[tuple], stored: Callable[[int], dict], words: Callable[[int], Collection] | None = None,
             about: Callable[[str], dict] | None = None, same: Callable[[int], Hashable] | None = None) -> list[ReportRow]:
@@ -129,25 +138,26 @@ class Grouping:
             self._start(words is not None)
             done = 0
         self._sections = list(sections)
-        new: list[str] = []  # reports first seen now, in order
-        for i in range(done, len(sections)):
-            report_id = sections[i][2]
-            kept_positions = self._positions.get(report_id)
+        new: list[list[int]] = []  # the positions of the reports first seen now, in order
+        positions, detailed_rows = self._positions, self._detailed_rows
+        for i, (doc, score, report_id) in enumerate(sections[done:], done):
+            kept_positions = positions.get(report_id)
             if kept_positions is None:
-                kept_positions = self._positions[report_id] = []
-                new.append(report_id)
-            if len(kept_positions) < SECTIONS_SHOWN:
+                new.append(positions.setdefault(report_id, [i]))
+            elif len(kept_positions) < SECTIONS_SHOWN:
                 kept_positions.append(i)
-                row = self._detailed_rows.get(report_id)
+                row = detailed_rows.get(report_id)
                 if row is not None:  # a report grouped before: its row keeps this section too
-                    row.ranked.append((sections[i][0], sections[i][1], stored(i)))
-        for report_id in new:
-            self._group(report_id, sections, stored, words, about, same)
-        return [row for row, _, _ in self._kept]
+                    row.ranked.append((doc, score, stored(i)))
+        for kept_positions in new:
+            self._group(kept_positions, sections, stored, words, about, same)
+        return [kept[0] for kept in self._kept]
 
-    def _group(self, report_id: str, sections: list[tuple], stored, words, about, same) -> None:
-        """A new row for a report, or its best section folded under the first row near it."""
-        best, *others = self._positions[report_id]
+    def _group(self, kept_positions: list[int], sections: list[tuple], stored, words, about, same) -> None:
+        """A new row for a report (the positions of its first sections), or its best section
+        folded under the first row near it."""
+        best = kept_positions[0]
+        report_id = sections[best][2]
         fields = stored(best) if words is None else None
         key = same(best) if same is not None else None
         first = self._by_key.get(key) if key is not None else None
@@ -155,12 +165,18 @@ class Grouping:
             best_words = _words(fields["body"]) if fields is not None else words(best)
             key = best_words if same is None else key
             first = self._by_key.get(key) or _first_near(sections[best][0], best_words, self._kept, self._sizes, self._compared)
+        if first is _NO_ROW:  # the same words as a report left out: near none of the rows either
+            return
         if first is not None:
+            self._by_key[key] = first  # the same words again: near the same rows, the first of them this one
             fields = fields if fields is not None else about(report_id)
             first.same_content.append({"report_id": report_id, "title": fields["title"],
                                        "province": fields.get("province"), "year": fields.get("year") or None})
             return
         kept = self._kept
+        if self._rows is not None and len(kept) >= self._rows:  # near none of the rows, and no more rows are made
+            self._by_key[key] = _NO_ROW
+            return
         detailed = self._detailed is None or len(kept) < self._detailed
         if fields is None and not detailed and about is not None:  # a row no page shows: its report's fields will do
             fields = about(report_id)
@@ -168,25 +184,28 @@ class Grouping:
         fields = fields if fields is not None else stored(best)
         row = ReportRow(report_id, fields["title"], fields.get("province"), fields.get("year") or None,
                         fields.get("period"), fields.get("report_date"))
-        row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in ((best, *others) if detailed else (best,))]
+        shown = kept_positions if detailed else (best,)
+        row.ranked = [(sections[i][0], sections[i][1], fields if i == best else stored(i)) for i in shown]
         if detailed:
             self._detailed_rows[report_id] = row
-        if len(kept) == len(self._sizes):
-            self._sizes = np.concatenate([self._sizes, np.zeros(len(self._sizes), dtype=np.int64)])
-        self._sizes[len(kept)] = len(best_words)
+        self._sizes.append(len(best_words))
         kept.append((row, frozenset(best_words), sections[best][0]))
         if len(best_words) >= MIN_WORDS:
             self._by_key[key] = row
 
 
-def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray, compared: dict):
+_NO_ROW = object()  # what a report left out (``Grouping``'s ``rows``) goes under
+
+
+def _first_near(doc, words: Collection, kept: list[tuple], sizes: list[int], compared: dict):
     """The first kept row whose best section is ``near_identical`` to ``words``. Only rows of
     about as many words can be: the words in common are at most the smaller set, all the words
     at least the larger one (in floating point too: division is monotonic). ``sizes[k]`` is the
     number of words of the k-th kept row."""
-    if len(words) < MIN_WORDS or not kept:
+    size = len(words)
+    if size < MIN_WORDS or not kept:
         return None
-    for k in _close(sizes, len(kept), len(words)):
+    for k in _close(sizes, len(kept), size):
         row, other, other_doc = kept[k]
         same = compared.get((doc, other_doc))
         if same is None:
@@ -199,14 +218,14 @@ def _first_near(doc, words: frozenset[str], kept: list[tuple], sizes: np.ndarray
 HEAD = 16  # kept rows whose size is checked one by one, before the others at once
 
 
-def _close(sizes: np.ndarray, count: int, size: int):
+def _close(sizes: list[int], count: int, size: int):
     """The kept rows (of the first ``count``) that are about ``size`` words long, in order: the
     first ``HEAD`` one by one (a copy mostly folds into one of the first rows; a row found there
     spares the array work), the others at once."""
-    for k, other in enumerate(sizes[: min(count, HEAD)].tolist()):
+    for k, other in enumerate(sizes[: min(count, HEAD)]):
         if min(other, size) / max(other, size, 1) >= SAME_CONTENT:
             yield k
     if count > HEAD:
-        rest = sizes[HEAD:count]
+        rest = np.array(sizes[HEAD:count], dtype=np.int64)
         close = np.minimum(rest, size) / np.maximum(np.maximum(rest, size), 1) >= SAME_CONTENT
         yield from (np.flatnonzero(close) + HEAD).tolist()

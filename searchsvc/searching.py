@@ -15,21 +15,14 @@ words follow them, ranked below, each with the words it lacks (``ReportRow.missi
 from __future__ import annotations
 
 import json
-import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from .engine import SearchIndex
-from .analysis import split_compound
 from .facetlist import FacetEntry, count_entries, with_undated
-from .grouping import Grouping, ReportRow, group_reports
 from .models import FACETS, GROUPS, SCOPES, FacetValue, Hit, Results, SearchRequest, SORTS, canonical_from_key
-from .normalize import fold
-from .query import Alternatives, And, Instrument, Phrase, QueryError, Word, check_filter, parse_query
-from .signatures import Signatures, Stale, words_for
+from .query import QueryError, check_filter, parse_query
+from .reportrows import HANDFUL, report_rows, signatures_of
 from .snippets import snippet
 from .suggest import suggest
 
@@ -39,11 +32,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 FACET_SIZE = 12  # values shown per facet (selected ones always shown)
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
-HANDFUL = 5  # fewer reports with every word than this: reports with most of the words follow
 CITATION_FACETS = ("instrument", "type", "issuer")  # filters on what a section cites
 ROW_FRAGMENTS = (2, 1)  # snippet pieces of a report's best section, and of its next ones
-MAX_SCOPED_REPORTS = 2000
-MAX_GROUPED = 4096  # best sections grouped into rows by report, at most (bounds a search's cost)  # reports a citation filter may select (more: sections that cite it)
+MAX_SCOPED_REPORTS = 2000  # reports a citation filter may select (more: sections that cite it)
 
 
 def validate(request: SearchRequest) -> SearchRequest:
@@ -146,8 +137,8 @@ def search(index: SearchIndex, request: SearchRequest, entries: tuple[str, ...] 
     matches = parsed.matches()
     offset = (request.page - 1) * request.per_page
     if request.group == "report":
-        rows, total, own = _report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched,
-                                        _signatures(generation))
+        rows, total, own = report_rows(engine, compiled, engine_filters, parsed, request, total_reports, matched,
+                                       signatures_of(generation))
         total_reports += own
         wanted = request.page * request.per_page + 1
         row_count = len(rows) if len(rows) < wanted else max(len(rows), total_reports)  # exact once all are grouped
@@ -232,143 +223,6 @@ def _hit(doc, score, stored, matches, aliases, cites: bool, fragments: int = 3) 
         instruments=list(seen.values()),
         cites=cites,
     )
-
-
-def _signatures(generation) -> Signatures | None:
-    """The generation's section signatures (``signatures``), read once per generation; None
-    when it has none (grouping then reads the stored text)."""
-    if "signatures" not in generation.cache:
-        generation.cache["signatures"] = Signatures.open(generation.path)
-    return generation.cache["signatures"]
-
-
-def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None) -> list[ReportRow]:
-    """Rows of the best sections, fetching more sections until ``wanted_rows`` rows are there
-    (copies fold many reports into one row), at most ``MAX_GROUPED`` sections. The stored
-    fields of a section are read once, and only for the sections grouping looks at: with
-    ``signatures``, for the rows kept only."""
-    fetch = max(64, 4 * wanted_rows)
-    read: dict = {}  # document -> stored fields, across fetches
-    grouping = Grouping(detailed=wanted_rows)  # rows past the page: best section only; across fetches
-    while True:
-        sections, stored = _sections(engine, compiled, sort, min(fetch, max(total, 1), MAX_GROUPED))
-
-        def cached(i: int, sections=sections, stored=stored) -> dict:
-            doc = sections[i][0]
-            if doc not in read:
-                read[doc] = stored(i)
-            return read[doc]
-
-        words, same = words_for(signatures, engine, sections) or (None, None)
-        try:
-            rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
-        except Stale:  # signatures of another index: grouped from the stored text
-            signatures, grouping = None, Grouping(detailed=wanted_rows)
-            rows = grouping.add(sections, cached)
-        if len(rows) >= wanted_rows or fetch >= min(total, MAX_GROUPED):
-            return rows
-        fetch *= 4
-
-
-def _sections(engine, compiled, sort: str, limit: int):
-    """(document, score, report id) of the best ``limit`` sections and a function reading the
-    stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
-    lazily), else from its ``page``."""
-    if hasattr(engine, "sections"):
-        sections, stored, _ = engine.sections(compiled, sort, limit)
-        return sections, stored
-    page, _ = engine.page(compiled, sort, 0, limit)
-    return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]
-
-
-def _report_rows(engine, compiled, filters, parsed, request, total_reports, matched,
-                 signatures: Signatures | None = None) -> tuple[list[ReportRow], int, int]:
-    """Every row up to the end of the page asked for, the number of sections that match, and
-    the number of documents whose own number the query is that it did not find otherwise."""
-    total = len(matched)
-    wanted = request.page * request.per_page + 1
-    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures) if total else []
-    own = _own_rows(engine, filters, parsed.tree)
-    if own:
-        ids = {r.report_id for r in own}
-        rows = own + [r for r in rows if r.report_id not in ids]
-    if total_reports < HANDFUL and request.sort == "relevance":
-        rows += _partial_rows(engine, filters, parsed.search_tree, {r.report_id for r in rows}, wanted - len(rows))
-    shown = rows[(request.page - 1) * request.per_page : wanted]  # rows past the page never show a count
-    for row, count in zip(shown, _sections_per_report(engine, matched, [r.report_id for r in shown])):
-        row.matched = count or (0 if row.missing else len(row.ranked))
-    return rows, total, len({r.report_id for r in own} - {engine.report_of(d) for d in matched}) if own else 0
-
-
-def _sections_per_report(engine, docs, report_ids: list[str]) -> list[int]:
-    """How many of ``docs`` each report holds: the engine's ``sections_per_report`` when it has
-    one, else counted document by document."""
-    if not report_ids:
-        return []
-    if hasattr(engine, "sections_per_report"):
-        return engine.sections_per_report(docs, report_ids)
-    counts = Counter(engine.report_of(d) for d in docs)
-    return [counts.get(r, 0) for r in report_ids]
-
-
-def _own_rows(engine, filters, tree) -> list[ReportRow]:
-    """The documents a code query names by their own number (a header "Số: 165/BC-UBND", an
-    annex caption "Kèm theo Báo cáo số 165 /BC-UBND"): text, not a citation. Found as the
-    code's parts in a row, kept where "số" stands before them."""
-    if not (isinstance(tree, Instrument) and tree.canonical):
-        return []
-    parts = split_compound(tree.canonical)
-    code = r"\s*[/-]\s*".join(re.escape(fold(p)) for p in parts)
-    header = re.compile(rf"(?<!\w)so\s*:?\s*{code}(?![\w/-])")
-    page, _ = engine.page(engine.compile(Phrase(tuple(parts)), filters), "relevance", 0, 100)
-    rows = group_reports([hit for hit in page if header.search(fold(hit[2]["body"]))])
-    for row in rows:
-        row.own_number = True
-    return rows
-
-
-def _required(tree) -> tuple[list, list]:
-    """(words and phrases a partial match may lack, what it must still match: filters, codes,
-    negations) of a query whose items all must match."""
-    if not isinstance(tree, And):
-        return [], []
-    words = [i for i in tree.items if isinstance(i, (Word, Phrase, Alternatives))]
-    return words, [i for i in tree.items if not isinstance(i, (Word, Phrase, Alternatives))]
-
-
-def _label(item) -> str:
-    if isinstance(item, Word):
-        return item.text
-    if isinstance(item, Phrase):
-        return " ".join(item.words)
-    if isinstance(item, (Alternatives, And)):
-        return _label(item.items[0]) if isinstance(item, Alternatives) else " ".join(_label(i) for i in item.items)
-    return getattr(item, "surface", "") or str(item)
-
-
-def _partial_rows(engine, filters, tree, shown: set[str], wanted: int) -> list[ReportRow]:
-    """Reports whose sections hold two in three of the query's words (not all), ranked below
-    the full matches: most words first, then by score; each with the words it lacks."""
-    items, fixed = _required(tree)
-    if len(items) < 3 or wanted <= 0:
-        return []
-    each = [engine.matching_docs(engine.compile(And((i, *fixed)), filters)) for i in items]
-    arrays = [np.asarray(d.array, dtype=np.int64) for d in each]
-    docs, counts = np.unique(np.concatenate(arrays), return_counts=True) if arrays else (np.zeros(0), np.zeros(0))
-    need = -(-2 * len(items) // 3)  # most of the words: two in three
-    candidates = {int(d): int(c) for d, c in zip(docs, counts) if need <= c < len(items)}
-    if not candidates:
-        return []
-    found = [set(a.tolist()) for a in arrays]
-    anyof = engine.compile(And((Alternatives(tuple(items)), *fixed)), filters)
-    page, _ = engine.page(anyof, "relevance", 0, min(len(candidates) * 4 + 64, 2000))
-    page = [p for p in page if p[0] in candidates and p[2]["report_id"] not in shown]
-    page.sort(key=lambda p: -candidates[p[0]])  # stable: by score within the same number of words
-    rows = group_reports(page)[:wanted]
-    for row in rows:
-        best = row.ranked[0][0]
-        row.missing = [_label(i) for i, docs in zip(items, found) if best not in docs]
-    return rows
 
 
 def _shown(engine, facet: str, docs, aliases: dict[str, str] | None, selected: set[str]) -> list[tuple[str, int]]:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc import searching
+from searchsvc import reportrows, searching
 from searchsvc.engine import SearchIndex
 from searchsvc.grouping import Grouping, group_reports, group_sections, near_identical, words_of
 from searchsvc.indexing import build_index
@@ -121,10 +121,10 @@ def test_seed_searches_group_the_same_with_signatures(seed_index, sort):
             assert _grouped(seed_index, q, page, sort) == _without_signatures(seed_index, q, page, sort), (q, page)
     engine = generation.reader
     compiled = engine.compile(None, {})
-    sections, _ = searching._sections(engine, compiled, sort, 1000)
+    sections, _ = reportrows._sections(engine, compiled, sort, 1000)
     words, _ = words_for(signatures, engine, sections)
     for i in range(len(sections)):  # every section's signature numbers its words
-        body = searching._sections(engine, compiled, sort, 1000)[1](i)["body"]
+        body = reportrows._sections(engine, compiled, sort, 1000)[1](i)["body"]
         assert len(words(i)) == len(words_of(body))
 
 
@@ -236,7 +236,7 @@ def test_sections_of_another_index_are_not_taken_for_the_engines(tmp_path):
     recorder.commit()
     other = Signatures.open(tmp_path / generation.name)
     engine = index.generation.reader
-    sections, _ = searching._sections(engine, engine.compile(None, {}), "relevance", 50)
+    sections, _ = reportrows._sections(engine, engine.compile(None, {}), "relevance", 50)
     with pytest.raises(Stale):
         other.row(engine, *sections[0][::2])
     words, _ = words_for(Signatures.open(generation), engine, sections)

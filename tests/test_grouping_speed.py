@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc import searching
+from searchsvc import reportrows, searching
 from searchsvc.grouping import MIN_WORDS, SAME_CONTENT, SECTIONS_SHOWN, _words, group_reports, group_sections
 from searchsvc.models import SearchRequest
 from searchsvc.query import parse_query
@@ -102,8 +102,8 @@ def test_engine_sections_group_as_the_page_fallback(seed_index, q, sort):
     compiled = engine.compile(parse_query(q).search_tree, {})
     total = len(engine.matching_docs(compiled))
     for wanted in (1, 11, 41):
-        fast = searching._ranked(engine, compiled, sort, wanted, total)
-        plain = searching._ranked(_PageOnly(engine), compiled, sort, wanted, total)
+        fast = reportrows._ranked(engine, compiled, sort, wanted, total)
+        plain = reportrows._ranked(_PageOnly(engine), compiled, sort, wanted, total)
         assert [r.report_id for r in fast] == [r.report_id for r in plain]
         assert [r.same_content for r in fast] == [r.same_content for r in plain]
         assert [r.ranked for r in fast] == [r.ranked for r in plain]
@@ -114,13 +114,13 @@ def test_grouped_search_is_the_same_through_the_fallbacks(seed_index, monkeypatc
     request = SearchRequest(q=q, group="report", per_page=2, page=page)
     fast = searching.search(seed_index, request).to_dict()
     for name, fallback in _FALLBACKS.items():
-        monkeypatch.setattr(searching, name, lambda engine, *args, fallback=fallback: fallback(_PageOnly(engine), *args))
+        monkeypatch.setattr(reportrows, name, lambda engine, *args, fallback=fallback: fallback(_PageOnly(engine), *args))
     plain = searching.search(seed_index, request).to_dict()
     fast.pop("took_ms"), plain.pop("took_ms")
     assert fast["reports"] and fast == plain
 
 
-_FALLBACKS = {"_sections": searching._sections, "_sections_per_report": searching._sections_per_report}
+_FALLBACKS = {"_sections": reportrows._sections, "_sections_per_report": reportrows._sections_per_report}
 
 
 @settings(max_examples=500, deadline=None)

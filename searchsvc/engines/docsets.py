@@ -7,6 +7,7 @@ among a set of document numbers with a few array operations.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 import numpy as np
 
@@ -184,6 +185,17 @@ class FacetTable:
         """The number of distinct reports among ``docs``."""
         reports = self.report_of[DocSet.array_of(docs)]
         return int(np.count_nonzero(np.bincount(reports, minlength=1)))
+
+    @cached_property
+    def report_numbers(self) -> dict[str, int]:
+        """Report id -> number (a table read back from its file makes it on first use)."""
+        return dict(zip(self.report_ids, self.report_of.tolist()))
+
+    def sections_per_report(self, docs, report_ids: list[str]) -> list[int]:
+        """How many of ``docs`` each of ``report_ids`` holds, counted at once."""
+        numbers = self.report_numbers
+        counts = np.bincount(self.report_of[DocSet.array_of(docs)], minlength=len(numbers))
+        return [int(counts[numbers[r]]) if r in numbers else 0 for r in report_ids]
 
     def count_facet(self, facet: str, docs, aliases: dict[str, str] | None = None) -> Counter:
         return self.facets[facet].count(DocSet.array_of(docs), aliases)

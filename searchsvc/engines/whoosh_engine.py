@@ -251,6 +251,9 @@ class Reader:
     def count_reports(self, docs) -> int:
         return self._table.count_reports(docs)
 
+    def sections_per_report(self, docs, report_ids: list[str]) -> list[int]:
+        return self._table.sections_per_report(docs, report_ids)
+
     def count_facet(self, facet: str, docs, aliases: dict[str, str] | None = None) -> Counter:
         """value -> number of distinct reports among ``docs`` (most first, then by value);
         ``aliases`` merge values first."""
