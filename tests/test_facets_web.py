@@ -245,6 +245,29 @@ def test_result_charts_count_reports_and_bars_apply_the_filter(client):
         assert query_of(bar.get("href")) == {"q": [Q84], "province": [bar.find("text").text]}
 
 
+@pytest.mark.parametrize(
+    "label, count, url, current",
+    [
+        ("Bắc Giang", 12, "/?q=đầu+tư&province=Bắc+Giang", False),
+        ("2020", 1, "/?q=x&year=2020&sort=newest", True),  # the filter in force: marked current
+        ('<b>"Tỉnh" & \'nơi\'</b>', 0, '/?q="<script>"&x=1', False),  # markup in a value stays text
+    ],
+)
+def test_chart_bars_are_links_with_their_values_escaped(label, count, url, current):
+    from searchsvc.web.charts import bar_chart
+
+    chart = bar_chart("chart-x", "Tiêu đề", [(label, count, url, current), ("Khác", 4, "/?q=k", False)], "báo cáo")
+    svg = parse(f'<svg xmlns="http://www.w3.org/2000/svg">{chart.bars_svg}</svg>')
+    first, second = svg.find_all("a", class_="chart-bar")
+    assert first.get("href") == url and ("current" in first.classes) == current and "current" not in second.classes
+    assert first.get("aria-label") == first.find("title").text == f"{label}: {count} báo cáo"
+    label_text, count_text = first.find_all("text")
+    assert label_text.text == label and count_text.text == str(count)
+    assert "<script>" not in str(chart.bars_svg) and "<b>" not in str(chart.bars_svg)
+    rect = first.find("rect")
+    assert float(rect.get("width")) == chart.bars[0].width and int(rect.get("y")) == chart.bars[0].y
+
+
 # --- section groups ----------------------------------------------------------------------------------------------------
 def test_section_facet_shows_one_entry_per_heading_group(client):
     document = page(client, "/")

@@ -1,10 +1,12 @@
-"""Horizontal bar charts drawn as inline SVG by the template (no script, no style attribute), each
-bar a link: on the results page it applies the filter, on an instrument page it searches the
-citing reports of that province or year.
+"""Horizontal bar charts as inline SVG (no script, no style attribute), each bar a link: on the
+results page it applies the filter, on an instrument page it searches the citing reports of that
+province or year. The template draws the figure; the bars are written here (``Chart.bars_svg``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from searchsvc.facetlist import FacetEntry
 from searchsvc.instruments import InstrumentDetail
@@ -46,6 +48,20 @@ class Chart:
     @property
     def label_x(self) -> int:
         return self.label_width - 6
+
+    @property
+    def bars_svg(self) -> Markup:
+        """Every bar as an SVG link, its texts escaped, its numbers written as they are. Written
+        here, not by the template: a results page draws about 25 bars of 13 values each, and
+        printing each value through the template was a third of the page's rendering."""
+        return Markup("".join(
+            f'<a class="chart-bar{" current" if bar.current else ""}" href="{escape(bar.url)}" aria-label="{title}">'
+            f"<title>{title}</title>"
+            f'<text x="{self.label_x}" y="{bar.text_y}" text-anchor="end" font-size="12">{escape(bar.label)}</text>'
+            f'<rect class="chart-fill" x="{self.label_width}" y="{bar.y}" width="{bar.width}" height="{self.bar_height}" rx="2"></rect>'
+            f'<text x="{bar.count_x}" y="{bar.text_y}" font-size="12">{bar.count}</text></a>'
+            for bar in self.bars for title in (escape(bar.title),)
+        ))
 
 
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str, bool]], unit: str,
