@@ -4,20 +4,24 @@ against Whoosh's public matcher API, for every block shape the codec writes.
 The W3 writer keeps 128 postings a block and writes a block's weights in a short form: ``None``
 when every weight is 1, one float when all are equal, a tuple otherwise; it compresses a block
 with zlib unless told not to. The engine's codec (``whoosh_writer.Codec``) writes blocks of
-1,024 postings, not compressed: all 300 postings of a term in one block. ``_blocks`` reads the file a piece at a time, and a block may cross
+1,024 postings, not compressed (all 300 postings of a term in one block), with their document
+numbers and unequal weights as bytes (``whoosh_blocks``), which Whoosh's matcher reads through the
+codec's ``LeafMatcher``; it is also run with Whoosh's 128 postings a block. ``_blocks`` reads the file a piece at a time, and a block may cross
 the end of a piece or be larger than one. (The codec's inlined terms, ``inlinelimit`` above 1,
 fail to write in whoosh-reloaded 2.7.5: no index holds them; any matcher without the block fields
 is read through the public API, which ``_public`` checks.)
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import create_in
 
 from searchsvc.engines import whoosh_segments
-from searchsvc.engines.whoosh_segments import _block_ids, leaves, positions, postings
+from searchsvc.engines.whoosh_segments import _block_docs, _block_weights, leaves, positions, postings
+from searchsvc.engines.whoosh_blocks import LeafMatcher
 from searchsvc.engines.whoosh_writer import Codec
 
 
@@ -33,8 +37,10 @@ def _documents() -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="module", params=[lambda: W3Codec(compression=3), lambda: W3Codec(compression=0), Codec],
-                ids=["compressed", "not compressed", "the engine's codec: 1,024 postings a block, not compressed"])
+@pytest.fixture(scope="module", params=[lambda: W3Codec(compression=3), lambda: W3Codec(compression=0), Codec,
+                                        lambda: Codec(blocklimit=128)],
+                ids=["compressed", "not compressed", "the engine's codec: 1,024 postings a block, not compressed",
+                     "the engine's codec with Whoosh's 128 postings a block: ids and weights as bytes in many blocks"])
 def segment(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("blocks")
     ix = create_in(str(path), Schema(id=ID(stored=True), flat=TEXT(phrase=False), text=TEXT))
@@ -86,13 +92,38 @@ def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, t
         assert decode(value) == [i for i, word in enumerate(texts[doc].split()) if word == term]
 
 
-@pytest.mark.parametrize("deltas, counts, last_ids, expected", [
-    ([(3, 2), (7, 1)], [2, 2], [5, 8], [3, 5, 7, 8]),
-    ([(0, 1, 1)], [3], [2], [0, 1, 2]),  # one block, the first document
-    ([(4,), (9,), (12,)], [1, 1, 1], [4, 9, 12], [4, 9, 12]),  # blocks of one posting: each first delta absolute
+def test_each_codec_writes_its_block_form(segment):
+    """The engine's codec writes a block's ids and (unequal) weights as bytes; Whoosh's codec as
+    tuples: both forms are present in the segments the tests above read."""
+    ((leaf, _),) = leaves(segment)
+    matcher = whoosh_segments._matcher(leaf, "text", "many")
+    blocks = list(whoosh_segments._blocks(matcher))
+    engines = isinstance(segment.codec(), Codec)
+    assert isinstance(matcher, LeafMatcher) == engines
+    for _, (ids, weights, _) in blocks:
+        assert isinstance(ids, bytes if engines else tuple)
+        assert isinstance(weights, bytes if engines else tuple)
+
+
+@pytest.mark.parametrize("ids, count, expected", [
+    ((3, 2, 4), 3, [3, 5, 9]),  # Whoosh's form: deltas, the first from 0
+    ((0, 1, 1), 3, [0, 1, 2]),  # the first document of the segment
+    ((12,), 1, [12]),  # a block of one posting
+    (bytes([7, 0, 0, 0, 9, 1, 0, 0]), 2, [7, 265]),  # the engine's form: absolute numbers, 4 bytes little-endian
+    ((0xFFFFFFFF).to_bytes(4, "little"), 1, [0xFFFFFFFF]),  # unsigned: the largest number Whoosh's array("I") holds
 ])
-def test_block_ids(deltas, counts, last_ids, expected):
-    assert _block_ids(deltas, counts, last_ids).tolist() == expected
+def test_block_docs(ids, count, expected):
+    assert _block_docs(ids, count).tolist() == expected
+
+
+@pytest.mark.parametrize("weights, count, expected", [
+    (None, 3, [1.0, 1.0, 1.0]),  # every weight 1
+    (2.0, 2, [2.0, 2.0]),  # all equal: one float
+    ((1.0, 3.0, 2.0), 3, [1.0, 3.0, 2.0]),  # Whoosh's form: a tuple
+    (np.array([1.0, 3.0, 0.1], dtype="<f4").tobytes(), 3, [1.0, 3.0, float(np.float32(0.1))]),  # the engine's: 32-bit floats, as Whoosh keeps them
+])
+def test_block_weights(weights, count, expected):
+    assert _block_weights(weights, count).tolist() == expected
 
 
 @pytest.mark.parametrize("field", ["flat", "text"])

@@ -14,13 +14,14 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
-from itertools import chain
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
+
+from .whoosh_blocks import ID_TYPE, WEIGHT_TYPE
 
 __all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions"]
 
@@ -142,15 +143,11 @@ def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     if matcher is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     if _is_block_matcher(matcher):
-        counts, last_ids, deltas, weights = [], [], [], []
-        for (count, last_id, *_), (ids, block_weights, _) in _blocks(matcher):
-            counts.append(count)
-            last_ids.append(last_id)
-            deltas.append(ids)
-            # the W3 codec's short forms: None when every weight is 1, one float when all are equal
-            weights.append((1.0,) * count if block_weights is None else
-                           (block_weights,) * count if isinstance(block_weights, float) else block_weights)
-        return _block_ids(deltas, counts, last_ids), np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=sum(counts))
+        docs, weights = [], []
+        for (count, *_), (ids, block_weights, _) in _blocks(matcher):
+            docs.append(_block_docs(ids, count))
+            weights.append(_block_weights(block_weights, count))
+        return np.concatenate(docs).astype(np.int64), np.concatenate(weights)
     docs, weights = [], []
     while matcher.is_active():
         docs.append(matcher.id())
@@ -167,13 +164,11 @@ def positions(leaf, field: str, text: str) -> tuple[np.ndarray, list[bytes]]:
     if matcher is None:
         return np.zeros(0, dtype=np.int64), []
     if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
-        counts, last_ids, deltas, values = [], [], [], []
-        for (count, last_id, *_), (ids, _, block_values) in _blocks(matcher):
-            counts.append(count)
-            last_ids.append(last_id)
-            deltas.append(ids)
+        docs, values = [], []
+        for (count, *_), (ids, _, block_values) in _blocks(matcher):
+            docs.append(_block_docs(ids, count))
             values.extend(block_values)
-        return _block_ids(deltas, counts, last_ids), values
+        return np.concatenate(docs).astype(np.int64), values
     docs, values = [], []
     while matcher.is_active():
         docs.append(matcher.id())
@@ -190,7 +185,7 @@ def _is_block_matcher(matcher) -> bool:
 
 def _blocks(matcher):
     """The blocks of a W3 posting list as the codec wrote them (``W3PostingsWriter._write_block``):
-    (info tuple: count, last id, max weight, compression, …) and (id deltas, weights, values),
+    (info tuple: count, last id, max weight, compression, …) and (ids, weights, values: ``_block_docs``, ``_block_weights``),
     read from the postings file a large piece at a time instead of block by block through the
     matcher's seeks."""
     postfile, position = matcher._postfile, matcher._baseoffset
@@ -214,16 +209,28 @@ def _blocks(matcher):
         position += _INT_SIZE + length
 
 
-def _block_ids(deltas: list, counts: list[int], last_ids: list[int]) -> np.ndarray:
-    """Document numbers from each block's id deltas (each block's first one counted from 0).
+def _block_docs(ids, count: int) -> np.ndarray:
+    """A block's document numbers: the engine's codec writes them as bytes (``whoosh_blocks``),
+    Whoosh's as a tuple of deltas, the first one from 0.
 
-    >>> _block_ids([(3, 2), (7, 1)], [2, 2], [5, 8]).tolist()
-    [3, 5, 7, 8]
+    >>> _block_docs((3, 2, 4), 3).tolist(), _block_docs(bytes([7, 0, 0, 0, 9, 1, 0, 0]), 2).tolist()
+    ([3, 5, 9], [7, 265])
     """
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=sum(counts))
-    starts = np.cumsum(counts)[:-1]
-    flat[starts] -= np.array(last_ids[:-1], dtype=np.int64)  # the first delta of a block from the block before
-    return np.cumsum(flat)
+    if isinstance(ids, bytes):
+        return np.frombuffer(ids, dtype=ID_TYPE)
+    return np.cumsum(np.fromiter(ids, dtype=np.int64, count=count))
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    """A block's weights from the forms the codecs write them in: None when every weight is 1,
+    one float when all are equal, bytes (``whoosh_blocks``), a tuple (Whoosh's codec)."""
+    if weights is None:
+        return np.ones(count)
+    if isinstance(weights, float):
+        return np.full(count, weights)
+    if isinstance(weights, bytes):
+        return np.frombuffer(weights, dtype=WEIGHT_TYPE).astype(np.float64)
+    return np.fromiter(weights, dtype=np.float64, count=count)
 
 
 def _matcher(leaf, field: str, text: str):
