@@ -21,7 +21,7 @@ from whoosh.index import create_in
 
 from searchsvc.engines import whoosh_segments
 from searchsvc.engines.whoosh_segments import _block_docs, _block_weights, leaves, positions, postings
-from searchsvc.engines.whoosh_blocks import LeafMatcher
+from searchsvc.engines.whoosh_blocks import LeafMatcher, joined_values
 from searchsvc.engines.whoosh_writer import Codec
 
 
@@ -82,14 +82,15 @@ def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, fi
 def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, term):
     monkeypatch.setattr(whoosh_segments, "_CHUNK", chunk)
     ((leaf, _),) = leaves(segment)
-    docs, values = positions(leaf, "text", term)
-    public_docs, public_values = _public(monkeypatch, lambda: positions(leaf, "text", term))
+    docs, joined, starts = positions(leaf, "text", term)
+    public_docs, public_joined, public_starts = _public(monkeypatch, lambda: positions(leaf, "text", term))
     assert docs.tolist() == public_docs.tolist()
-    assert values == public_values
+    assert (joined, starts.tolist()) == (public_joined, public_starts.tolist())
+    assert len(starts) == len(docs) + 1
     decode = segment.schema["text"].format.decode_positions
     texts = _documents()
-    for doc, value in zip(docs.tolist(), values):
-        assert decode(value) == [i for i, word in enumerate(texts[doc].split()) if word == term]
+    for doc, start, end in zip(docs.tolist(), starts.tolist(), starts[1:].tolist()):
+        assert decode(joined[start:end]) == [i for i, word in enumerate(texts[doc].split()) if word == term]
 
 
 def test_each_codec_writes_its_block_form(segment):
@@ -100,9 +101,32 @@ def test_each_codec_writes_its_block_form(segment):
     blocks = list(whoosh_segments._blocks(matcher))
     engines = isinstance(segment.codec(), Codec)
     assert isinstance(matcher, LeafMatcher) == engines
-    for _, (ids, weights, _) in blocks:
+    for _, (ids, weights, values) in blocks:
         assert isinstance(ids, bytes if engines else tuple)
         assert isinstance(weights, bytes if engines else tuple)
+        assert isinstance(values, list if engines else tuple)  # positions: values of varying size
+    for _, (_, _, values) in whoosh_segments._blocks(whoosh_segments._matcher(leaf, "flat", "many")):
+        assert isinstance(values, bytes)  # frequencies: values of one size, joined by Whoosh's codec and the engine's
+
+
+@pytest.mark.parametrize("values, joined, starts", [
+    ((b"ab", b"", b"c"), b"abc", [0, 2, 2, 3]),  # Whoosh's form: a tuple of values (one empty)
+    ([np.array([2, 0, 1], dtype="<u4").tobytes(), b"abc"], b"abc", [0, 2, 2, 3]),  # the engine's: [lengths, joined]
+    ((b"xyz",), b"xyz", [0, 3]),  # a block of one posting
+    ([np.array([300], dtype="<u4").tobytes(), b"p" * 300], b"p" * 300, [0, 300]),  # a length above one byte
+])
+def test_joined_values(values, joined, starts):
+    assert [joined_values(values)[0], joined_values(values)[1].tolist()] == [joined, starts]
+
+
+@pytest.mark.parametrize("parts, joined, starts", [
+    ([], b"", [0]),  # no segment holds the term
+    ([(b"ab", np.array([0, 1, 2]))], b"ab", [0, 1, 2]),
+    ([(b"ab", np.array([0, 1, 2])), (b"", np.array([0])), (b"cde", np.array([0, 3]))], b"abcde", [0, 1, 2, 5]),  # a part without values
+])
+def test_join_values(parts, joined, starts):
+    result = whoosh_segments.join_values(parts)
+    assert [result[0], result[1].tolist()] == [joined, starts]
 
 
 @pytest.mark.parametrize("ids, count, expected", [

@@ -21,9 +21,9 @@ from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_blocks import ID_TYPE, WEIGHT_TYPE
+from .whoosh_blocks import ID_TYPE, WEIGHT_TYPE, joined_values
 
-__all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions"]
+__all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions", "join_values"]
 
 # the field length Whoosh's BM25F divides by, from the one byte it keeps (0: no length, read as 1)
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
@@ -156,25 +156,39 @@ def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-def positions(leaf, field: str, text: str) -> tuple[np.ndarray, list[bytes]]:
-    """Document numbers (in the segment) of a term in a field with positions, and each one's
-    encoded value (the field format's ``decode_positions`` reads it): decoding is left to the
-    few documents a phrase asks about."""
+def positions(leaf, field: str, text: str) -> tuple[np.ndarray, bytes, np.ndarray]:
+    """Document numbers (in the segment) of a term in a field with positions, each one's encoded
+    value (what the field format's ``decode_positions`` reads) joined into one byte string, and
+    where each value starts in it (one more than documents): decoding, even cutting the values
+    apart, is left to the few documents a phrase asks about."""
     matcher = _matcher(leaf, field, text)
     if matcher is None:
-        return np.zeros(0, dtype=np.int64), []
+        return np.zeros(0, dtype=np.int64), b"", np.zeros(1, dtype=np.int64)
     if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
         docs, values = [], []
         for (count, *_), (ids, _, block_values) in _blocks(matcher):
             docs.append(_block_docs(ids, count))
-            values.extend(block_values)
-        return np.concatenate(docs).astype(np.int64), values
+            values.append(joined_values(block_values))
+        return (np.concatenate(docs).astype(np.int64), *join_values(values))
     docs, values = [], []
     while matcher.is_active():
         docs.append(matcher.id())
         values.append(matcher.value())
         matcher.next()
-    return np.array(docs, dtype=np.int64), values
+    return (np.array(docs, dtype=np.int64), *joined_values(tuple(values)))
+
+
+def join_values(parts: list[tuple[bytes, np.ndarray]]) -> tuple[bytes, np.ndarray]:
+    """Values joined (with where each one starts, ``joined_values``), from parts joined so.
+
+    >>> join_values([(b"ab", np.array([0, 1, 2])), (b"cde", np.array([0, 3]))])
+    (b'abcde', array([0, 1, 2, 5]))
+    """
+    if not parts:
+        return b"", np.zeros(1, dtype=np.int64)
+    offsets = np.cumsum([0] + [len(joined) for joined, _ in parts])
+    starts = [part_starts[:-1] + offset for (_, part_starts), offset in zip(parts, offsets.tolist())]
+    return b"".join(joined for joined, _ in parts), np.concatenate(starts + [offsets[-1:]])
 
 
 def _is_block_matcher(matcher) -> bool:
@@ -244,7 +258,11 @@ def _matcher(leaf, field: str, text: str):
 
 def _unfiltered(matcher):
     """The matcher under Whoosh's filter of deleted documents (the caller's live mask drops
-    them): its ``child``, if it is such a wrapper."""
+    them): its ``child``, if it is such a wrapper, back at its first posting (the filter moved it
+    past the deleted documents it starts with)."""
     from whoosh.matching.wrappers import FilterMatcher
 
-    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if not isinstance(matcher, FilterMatcher):
+        return matcher
+    matcher.child.reset()
+    return matcher.child
