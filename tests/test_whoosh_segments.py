@@ -6,10 +6,11 @@ when every weight is 1, one float when all are equal, a tuple otherwise; it comp
 with zlib unless told not to. The engine's codec (``whoosh_writer.Codec``) writes blocks of
 1,024 postings, not compressed (all 300 postings of a term in one block), with their document
 numbers and unequal weights as bytes (``whoosh_blocks``), which Whoosh's matcher reads through the
-codec's ``LeafMatcher``; it is also run with Whoosh's 128 postings a block. ``_blocks`` reads the file a piece at a time, and a block may cross
-the end of a piece or be larger than one. (The codec's inlined terms, ``inlinelimit`` above 1,
-fail to write in whoosh-reloaded 2.7.5: no index holds them; any matcher without the block fields
-is read through the public API, which ``_public`` checks.)
+codec's ``LeafMatcher``; it is also run with Whoosh's 128 postings a block. A term's blocks are
+read at once, where its term info says they are (``_extent``). (The codec's inlined terms,
+``inlinelimit`` above 1, fail to write in whoosh-reloaded 2.7.5: no index holds them; a segment
+reader without the W3 terms reader's fields is read through the public API, which ``_public``
+checks.)
 """
 from __future__ import annotations
 
@@ -60,13 +61,11 @@ def _public(monkeypatch, read):
         return read()
 
 
-@pytest.mark.parametrize("chunk", [1 << 16, 7, 300], ids=["one piece", "a piece shorter than a block's length",
-                                                            "blocks across pieces"])
 @pytest.mark.parametrize("field", ["flat", "text"])
 @pytest.mark.parametrize("term", ["one", "two", "many", "odd", "lonely", "w7", "absent"])
-def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, field, term):
-    monkeypatch.setattr(whoosh_segments, "_CHUNK", chunk)
+def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, field, term):
     ((leaf, _),) = leaves(segment)
+    assert (whoosh_segments._extent(leaf, field, term) == b"") == (term == "absent")  # the fast path, in one read
     docs, weights = postings(leaf, field, term)
     public_docs, public_weights = _public(monkeypatch, lambda: postings(leaf, field, term))
     assert docs.tolist() == public_docs.tolist()
@@ -77,10 +76,8 @@ def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, fi
         assert weights.tolist() == [n % 3 + 1 for n in expected]
 
 
-@pytest.mark.parametrize("chunk", [1 << 16, 7], ids=["one piece", "a piece shorter than a block's length"])
 @pytest.mark.parametrize("term", ["many", "odd", "lonely", "absent"])
-def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, term):
-    monkeypatch.setattr(whoosh_segments, "_CHUNK", chunk)
+def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, term):
     ((leaf, _),) = leaves(segment)
     docs, joined, starts = positions(leaf, "text", term)
     public_docs, public_joined, public_starts = _public(monkeypatch, lambda: positions(leaf, "text", term))
@@ -93,19 +90,35 @@ def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, t
         assert decode(joined[start:end]) == [i for i, word in enumerate(texts[doc].split()) if word == term]
 
 
+@pytest.mark.parametrize("as_read", [True, False], ids=["length as whoosh-reloaded reads it: a 1-tuple", "length as a number"])
+def test_a_terms_blocks_are_read_where_its_info_says(segment, monkeypatch, as_read):
+    """``_extent`` reads a term's blocks in one piece from its term info's (offset, length),
+    whichever form the length has; what it reads starts after the W3 header and holds every posting."""
+    ((leaf, _),) = leaves(segment)
+    info = leaf.term_info("text", "many")
+    _, length = info.extent()
+    number = length[0] if isinstance(length, tuple) else length
+    info._length = (number,) if as_read else number
+    monkeypatch.setattr(leaf, "term_info", lambda field, text: info)
+    data = whoosh_segments._extent(leaf, "text", "many")
+    assert len(data) == number - 4
+    assert sum(block_info[0] for block_info, _ in whoosh_segments._blocks(data)) == 300
+
+
 def test_each_codec_writes_its_block_form(segment):
     """The engine's codec writes a block's ids and (unequal) weights as bytes; Whoosh's codec as
     tuples: both forms are present in the segments the tests above read."""
     ((leaf, _),) = leaves(segment)
     matcher = whoosh_segments._matcher(leaf, "text", "many")
-    blocks = list(whoosh_segments._blocks(matcher))
+    blocks = list(whoosh_segments._blocks(whoosh_segments._extent(leaf, "text", "many")))
     engines = isinstance(segment.codec(), Codec)
     assert isinstance(matcher, LeafMatcher) == engines
+    assert sum(info[0] for info, _ in blocks) == 300 and len(blocks) == (1 if segment.codec()._blocklimit > 300 else 3)
     for _, (ids, weights, values) in blocks:
         assert isinstance(ids, bytes if engines else tuple)
         assert isinstance(weights, bytes if engines else tuple)
         assert isinstance(values, list if engines else tuple)  # positions: values of varying size
-    for _, (_, _, values) in whoosh_segments._blocks(whoosh_segments._matcher(leaf, "flat", "many")):
+    for _, (_, _, values) in whoosh_segments._blocks(whoosh_segments._extent(leaf, "flat", "many")):
         assert isinstance(values, bytes)  # frequencies: values of one size, joined by Whoosh's codec and the engine's
 
 

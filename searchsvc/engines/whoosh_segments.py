@@ -16,7 +16,7 @@ import pickle
 import zlib
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
@@ -27,8 +27,7 @@ __all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings"
 
 # the field length Whoosh's BM25F divides by, from the one byte it keeps (0: no length, read as 1)
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
-_BLOCK_FIELDS = ("_postfile", "_baseoffset", "_byteids", "_fixedsize")  # a W3 block matcher's (``_blocks``)
-_CHUNK = 1 << 16  # bytes of a posting list read at once
+_BLOCK_FIELDS = ("_postfile",)  # the W3 terms reader's postings file (``_extent``)
 # struct's type codes of fixed size (as ``NumericColumn`` packs them, "!"): NumPy's big-endian types
 _NUMERIC_TYPES = {code: np.dtype(">" + code) for code in "bBhHiIqQ"}
 
@@ -139,17 +138,16 @@ def _numeric_column(column, count: int) -> np.ndarray | None:
 # --- postings ---------------------------------------------------------------------------------------
 def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (in the segment, deleted ones included) and weights of a term."""
-    matcher = _matcher(leaf, field, text)
-    if matcher is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    if _is_block_matcher(matcher):
-        docs, weights = [], []
-        for (count, *_), (ids, block_weights, _) in _blocks(matcher):
+    data = _extent(leaf, field, text)
+    if data is not None:
+        docs, weights = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.float64)]
+        for (count, *_), (ids, block_weights, _) in _blocks(data):
             docs.append(_block_docs(ids, count))
             weights.append(_block_weights(block_weights, count))
         return np.concatenate(docs).astype(np.int64), np.concatenate(weights)
+    matcher = _matcher(leaf, field, text)
     docs, weights = [], []
-    while matcher.is_active():
+    while matcher is not None and matcher.is_active():
         docs.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
@@ -161,17 +159,17 @@ def positions(leaf, field: str, text: str) -> tuple[np.ndarray, bytes, np.ndarra
     value (what the field format's ``decode_positions`` reads) joined into one byte string, and
     where each value starts in it (one more than documents): decoding, even cutting the values
     apart, is left to the few documents a phrase asks about."""
-    matcher = _matcher(leaf, field, text)
-    if matcher is None:
-        return np.zeros(0, dtype=np.int64), b"", np.zeros(1, dtype=np.int64)
-    if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
-        docs, values = [], []
-        for (count, *_), (ids, _, block_values) in _blocks(matcher):
+    size = leaf.schema[field].format.fixed_value_size()
+    data = _extent(leaf, field, text) if size is None or size < 0 else None  # values of varying size
+    if data is not None:
+        docs, values = [np.zeros(0, dtype=np.int64)], []
+        for (count, *_), (ids, _, block_values) in _blocks(data):
             docs.append(_block_docs(ids, count))
             values.append(joined_values(block_values))
         return (np.concatenate(docs).astype(np.int64), *join_values(values))
+    matcher = _matcher(leaf, field, text)
     docs, values = [], []
-    while matcher.is_active():
+    while matcher is not None and matcher.is_active():
         docs.append(matcher.id())
         values.append(matcher.value())
         matcher.next()
@@ -191,36 +189,43 @@ def join_values(parts: list[tuple[bytes, np.ndarray]]) -> tuple[bytes, np.ndarra
     return b"".join(joined for joined, _ in parts), np.concatenate(starts + [offsets[-1:]])
 
 
-def _is_block_matcher(matcher) -> bool:
-    """Whether ``matcher`` is the W3 codec's block reader of document postings (not an inlined
-    term's ``ListMatcher``, not a term vector's), with the fields ``_blocks`` reads."""
-    return all(hasattr(matcher, f) for f in _BLOCK_FIELDS) and not matcher._byteids and matcher._postfile is not None
+def _extent(leaf, field: str, text: str) -> bytes | None:
+    """The W3 codec's posting blocks of a term in a segment, read at once (its term info gives
+    where they are and how long: one lookup, one read, not the matcher's reads block by block);
+    b"" where the segment lacks the term; None where the postings are not so stored (inlined in
+    the term info, another codec, a segment reader without the W3 terms reader's fields): those
+    are read through Whoosh's matcher."""
+    terms = getattr(leaf, "_terms", None)
+    if not all(hasattr(terms, f) for f in _BLOCK_FIELDS):
+        return None
+    try:
+        info = leaf.term_info(field, text)
+    except TermNotFound:
+        return b""
+    if not all(hasattr(info, f) for f in ("extent", "is_inlined")) or info.is_inlined():
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads a term info's length as ``struct.unpack`` gives it
+        (length,) = length
+    data = terms._postfile.get(offset, length)
+    return data[len(WHOOSH3_HEADER_MAGIC):] if data[:len(WHOOSH3_HEADER_MAGIC)] == WHOOSH3_HEADER_MAGIC else None
 
 
-def _blocks(matcher):
+def _blocks(data: bytes):
     """The blocks of a W3 posting list as the codec wrote them (``W3PostingsWriter._write_block``):
-    (info tuple: count, last id, max weight, compression, …) and (ids, weights, values: ``_block_docs``, ``_block_weights``),
-    read from the postings file a large piece at a time instead of block by block through the
-    matcher's seeks."""
-    postfile, position = matcher._postfile, matcher._baseoffset
-    buffer, start = b"", position
-    while True:
-        offset = position - start
-        length = unpack_int(buffer[offset:offset + _INT_SIZE])[0] if offset + _INT_SIZE <= len(buffer) else None
-        if length is None or offset + _INT_SIZE + abs(length) > len(buffer):
-            buffer, start, offset = postfile.get(position, _CHUNK), position, 0
-            length = unpack_int(buffer[:_INT_SIZE])[0]
-            if _INT_SIZE + abs(length) > len(buffer):
-                buffer = postfile.get(position, _INT_SIZE + abs(length))
-        end = offset + _INT_SIZE + abs(length)
-        stream = io.BytesIO(buffer)
-        stream.seek(offset + _INT_SIZE)
+    (info tuple: count, last id, max weight, compression, …) and (ids, weights, values:
+    ``_block_docs``, ``_block_weights``, ``whoosh_blocks.joined_values``)."""
+    stream, position = io.BytesIO(data), 0
+    while position < len(data):
+        length = unpack_int(data[position:position + _INT_SIZE])[0]
+        end = position + _INT_SIZE + abs(length)
+        stream.seek(position + _INT_SIZE)
         info = pickle.load(stream)
-        data = buffer[stream.tell():end]
-        yield info, pickle.loads(zlib.decompress(data) if info[3] else data)
+        block = data[stream.tell():end]
+        yield info, pickle.loads(zlib.decompress(block) if info[3] else block)
         if length < 0:  # the last block is written with a negative length
             return
-        position += _INT_SIZE + length
+        position = end
 
 
 def _block_docs(ids, count: int) -> np.ndarray:
@@ -248,8 +253,7 @@ def _block_weights(weights, count: int) -> np.ndarray:
 
 
 def _matcher(leaf, field: str, text: str):
-    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term:
-    one lookup of the term, not one to ask and one to read."""
+    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term."""
     try:
         return _unfiltered(leaf.postings(field, text))
     except TermNotFound:
