@@ -76,28 +76,28 @@ class PostingsWriter(W3PostingsWriter):
 class LeafMatcher(W3LeafMatcher):
     """Whoosh's block matcher, reading blocks of either form."""
 
-    def _read_ids(self):
+    def _part(self, index: int):
+        """The block's ids (0), weights (1) or values (2) as written."""
         if self._data is None:
             self._read_data()
-        ids = self._data[0]
+        return self._data[index]
+
+    def _read_ids(self):
+        ids = self._part(0)
         if isinstance(ids, bytes) and not self._byteids:
             self._ids = tuple(np.frombuffer(ids, dtype=ID_TYPE).tolist())
         else:
             super()._read_ids()
 
     def _read_weights(self):
-        if self._data is None:
-            self._read_data()
-        weights = self._data[1]
+        weights = self._part(1)
         if isinstance(weights, bytes):
             self._weights = array("f", np.frombuffer(weights, dtype=WEIGHT_TYPE).tolist())
         else:
             super()._read_weights()
 
     def _read_values(self):
-        if self._data is None:
-            self._read_data()
-        values = self._data[2]
+        values = self._part(2)
         if isinstance(values, list):
             joined, starts = joined_values(values)
             bounds = starts.tolist()
