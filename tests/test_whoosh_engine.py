@@ -271,6 +271,10 @@ def test_every_segment_shape_reads_as_whoosh_reads_it(shaped, shape, monkeypatch
             assert set(np.flatnonzero(mask).tolist()) == set(expected)
             for doc, value in expected.items():
                 assert score[doc] == pytest.approx(value, rel=1e-6)
+        body = reader._searcher.reader()
+        for term, _ in list(body.iter_field("body_f"))[::7]:  # the idf's frequency, counted from the postings read
+            text = term.decode() if isinstance(term, bytes) else term
+            assert reader._read_postings("body_f", text)[2] == body.doc_frequency("body_f", text)
         fast = _plain_answers(reader)
     finally:
         reader.close()

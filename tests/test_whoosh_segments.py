@@ -4,20 +4,25 @@ against Whoosh's public matcher API, for every block shape the codec writes.
 The W3 writer keeps 128 postings a block and writes a block's weights in a short form: ``None``
 when every weight is 1, one float when all are equal, a tuple otherwise; it compresses a block
 with zlib unless told not to. The engine's codec (``whoosh_writer.Codec``) writes blocks of
-1,024 postings, not compressed: all 300 postings of a term in one block. ``_blocks`` reads the file a piece at a time, and a block may cross
-the end of a piece or be larger than one. (The codec's inlined terms, ``inlinelimit`` above 1,
-fail to write in whoosh-reloaded 2.7.5: no index holds them; any matcher without the block fields
-is read through the public API, which ``_public`` checks.)
+1,024 postings, not compressed (all 300 postings of a term in one block), with their document
+numbers and unequal weights as bytes (``whoosh_blocks``), which Whoosh's matcher reads through the
+codec's ``LeafMatcher``; it is also run with Whoosh's 128 postings a block. A term's blocks are
+read at once, where its term info says they are (``_extent``). (The codec's inlined terms,
+``inlinelimit`` above 1, fail to write in whoosh-reloaded 2.7.5: no index holds them; a segment
+reader without the W3 terms reader's fields is read through the public API, which ``_public``
+checks.)
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import create_in
 
 from searchsvc.engines import whoosh_segments
-from searchsvc.engines.whoosh_segments import _block_ids, leaves, positions, postings
+from searchsvc.engines.whoosh_segments import _block_docs, _block_weights, leaves, positions, postings
+from searchsvc.engines.whoosh_blocks import LeafMatcher, joined_values
 from searchsvc.engines.whoosh_writer import Codec
 
 
@@ -33,8 +38,10 @@ def _documents() -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="module", params=[lambda: W3Codec(compression=3), lambda: W3Codec(compression=0), Codec],
-                ids=["compressed", "not compressed", "the engine's codec: 1,024 postings a block, not compressed"])
+@pytest.fixture(scope="module", params=[lambda: W3Codec(compression=3), lambda: W3Codec(compression=0), Codec,
+                                        lambda: Codec(blocklimit=128)],
+                ids=["compressed", "not compressed", "the engine's codec: 1,024 postings a block, not compressed",
+                     "the engine's codec with Whoosh's 128 postings a block: ids and weights as bytes in many blocks"])
 def segment(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("blocks")
     ix = create_in(str(path), Schema(id=ID(stored=True), flat=TEXT(phrase=False), text=TEXT))
@@ -54,13 +61,11 @@ def _public(monkeypatch, read):
         return read()
 
 
-@pytest.mark.parametrize("chunk", [1 << 16, 7, 300], ids=["one piece", "a piece shorter than a block's length",
-                                                            "blocks across pieces"])
 @pytest.mark.parametrize("field", ["flat", "text"])
 @pytest.mark.parametrize("term", ["one", "two", "many", "odd", "lonely", "w7", "absent"])
-def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, field, term):
-    monkeypatch.setattr(whoosh_segments, "_CHUNK", chunk)
+def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, field, term):
     ((leaf, _),) = leaves(segment)
+    assert (whoosh_segments._extent(leaf, field, term) == b"") == (term == "absent")  # the fast path, in one read
     docs, weights = postings(leaf, field, term)
     public_docs, public_weights = _public(monkeypatch, lambda: postings(leaf, field, term))
     assert docs.tolist() == public_docs.tolist()
@@ -71,28 +76,91 @@ def test_postings_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, fi
         assert weights.tolist() == [n % 3 + 1 for n in expected]
 
 
-@pytest.mark.parametrize("chunk", [1 << 16, 7], ids=["one piece", "a piece shorter than a block's length"])
 @pytest.mark.parametrize("term", ["many", "odd", "lonely", "absent"])
-def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, chunk, term):
-    monkeypatch.setattr(whoosh_segments, "_CHUNK", chunk)
+def test_positions_read_as_the_matcher_reads_them(segment, monkeypatch, term):
     ((leaf, _),) = leaves(segment)
-    docs, values = positions(leaf, "text", term)
-    public_docs, public_values = _public(monkeypatch, lambda: positions(leaf, "text", term))
+    docs, joined, starts = positions(leaf, "text", term)
+    public_docs, public_joined, public_starts = _public(monkeypatch, lambda: positions(leaf, "text", term))
     assert docs.tolist() == public_docs.tolist()
-    assert values == public_values
+    assert (joined, starts.tolist()) == (public_joined, public_starts.tolist())
+    assert len(starts) == len(docs) + 1
     decode = segment.schema["text"].format.decode_positions
     texts = _documents()
-    for doc, value in zip(docs.tolist(), values):
-        assert decode(value) == [i for i, word in enumerate(texts[doc].split()) if word == term]
+    for doc, start, end in zip(docs.tolist(), starts.tolist(), starts[1:].tolist()):
+        assert decode(joined[start:end]) == [i for i, word in enumerate(texts[doc].split()) if word == term]
 
 
-@pytest.mark.parametrize("deltas, counts, last_ids, expected", [
-    ([(3, 2), (7, 1)], [2, 2], [5, 8], [3, 5, 7, 8]),
-    ([(0, 1, 1)], [3], [2], [0, 1, 2]),  # one block, the first document
-    ([(4,), (9,), (12,)], [1, 1, 1], [4, 9, 12], [4, 9, 12]),  # blocks of one posting: each first delta absolute
+@pytest.mark.parametrize("as_read", [True, False], ids=["length as whoosh-reloaded reads it: a 1-tuple", "length as a number"])
+def test_a_terms_blocks_are_read_where_its_info_says(segment, monkeypatch, as_read):
+    """``_extent`` reads a term's blocks in one piece from its term info's (offset, length),
+    whichever form the length has; what it reads starts after the W3 header and holds every posting."""
+    ((leaf, _),) = leaves(segment)
+    info = leaf.term_info("text", "many")
+    _, length = info.extent()
+    number = length[0] if isinstance(length, tuple) else length
+    info._length = (number,) if as_read else number
+    monkeypatch.setattr(leaf, "term_info", lambda field, text: info)
+    data = whoosh_segments._extent(leaf, "text", "many")
+    assert len(data) == number - 4
+    assert sum(block_info[0] for block_info, _ in whoosh_segments._blocks(data)) == 300
+
+
+def test_each_codec_writes_its_block_form(segment):
+    """The engine's codec writes a block's ids and (unequal) weights as bytes; Whoosh's codec as
+    tuples: both forms are present in the segments the tests above read."""
+    ((leaf, _),) = leaves(segment)
+    matcher = whoosh_segments._matcher(leaf, "text", "many")
+    blocks = list(whoosh_segments._blocks(whoosh_segments._extent(leaf, "text", "many")))
+    engines = isinstance(segment.codec(), Codec)
+    assert isinstance(matcher, LeafMatcher) == engines
+    assert sum(info[0] for info, _ in blocks) == 300 and len(blocks) == (1 if segment.codec()._blocklimit > 300 else 3)
+    for _, (ids, weights, values) in blocks:
+        assert isinstance(ids, bytes if engines else tuple)
+        assert isinstance(weights, bytes if engines else tuple)
+        assert isinstance(values, list if engines else tuple)  # positions: values of varying size
+    for _, (_, _, values) in whoosh_segments._blocks(whoosh_segments._extent(leaf, "flat", "many")):
+        assert isinstance(values, bytes)  # frequencies: values of one size, joined by Whoosh's codec and the engine's
+
+
+@pytest.mark.parametrize("values, joined, starts", [
+    ((b"ab", b"", b"c"), b"abc", [0, 2, 2, 3]),  # Whoosh's form: a tuple of values (one empty)
+    ([np.array([2, 0, 1], dtype="<u4").tobytes(), b"abc"], b"abc", [0, 2, 2, 3]),  # the engine's: [lengths, joined]
+    ((b"xyz",), b"xyz", [0, 3]),  # a block of one posting
+    ([np.array([300], dtype="<u4").tobytes(), b"p" * 300], b"p" * 300, [0, 300]),  # a length above one byte
 ])
-def test_block_ids(deltas, counts, last_ids, expected):
-    assert _block_ids(deltas, counts, last_ids).tolist() == expected
+def test_joined_values(values, joined, starts):
+    assert [joined_values(values)[0], joined_values(values)[1].tolist()] == [joined, starts]
+
+
+@pytest.mark.parametrize("parts, joined, starts", [
+    ([], b"", [0]),  # no segment holds the term
+    ([(b"ab", np.array([0, 1, 2]))], b"ab", [0, 1, 2]),
+    ([(b"ab", np.array([0, 1, 2])), (b"", np.array([0])), (b"cde", np.array([0, 3]))], b"abcde", [0, 1, 2, 5]),  # a part without values
+])
+def test_join_values(parts, joined, starts):
+    result = whoosh_segments.join_values(parts)
+    assert [result[0], result[1].tolist()] == [joined, starts]
+
+
+@pytest.mark.parametrize("ids, count, expected", [
+    ((3, 2, 4), 3, [3, 5, 9]),  # Whoosh's form: deltas, the first from 0
+    ((0, 1, 1), 3, [0, 1, 2]),  # the first document of the segment
+    ((12,), 1, [12]),  # a block of one posting
+    (bytes([7, 0, 0, 0, 9, 1, 0, 0]), 2, [7, 265]),  # the engine's form: absolute numbers, 4 bytes little-endian
+    ((0xFFFFFFFF).to_bytes(4, "little"), 1, [0xFFFFFFFF]),  # unsigned: the largest number Whoosh's array("I") holds
+])
+def test_block_docs(ids, count, expected):
+    assert _block_docs(ids, count).tolist() == expected
+
+
+@pytest.mark.parametrize("weights, count, expected", [
+    (None, 3, [1.0, 1.0, 1.0]),  # every weight 1
+    (2.0, 2, [2.0, 2.0]),  # all equal: one float
+    ((1.0, 3.0, 2.0), 3, [1.0, 3.0, 2.0]),  # Whoosh's form: a tuple
+    (np.array([1.0, 3.0, 0.1], dtype="<f4").tobytes(), 3, [1.0, 3.0, float(np.float32(0.1))]),  # the engine's: 32-bit floats, as Whoosh keeps them
+])
+def test_block_weights(weights, count, expected):
+    assert _block_weights(weights, count).tolist() == expected
 
 
 @pytest.mark.parametrize("field", ["flat", "text"])

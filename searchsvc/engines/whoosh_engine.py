@@ -33,7 +33,7 @@ from ..schema import FACET_COLUMNS
 from . import whoosh_arrays
 from .docsets import DocSet, FacetTable
 from .whoosh_evaluate import Evaluator
-from .whoosh_segments import field_lengths, leaves, number_column, positions, postings, text_column
+from .whoosh_segments import field_lengths, join_values, leaves, number_column, positions, postings, text_column
 from .whoosh_writer import create_writer, prepare
 
 __all__ = ["prepare", "create_writer", "open_reader"]
@@ -136,10 +136,10 @@ class Reader:
             if cached is not None:
                 self._postings.move_to_end(key)
                 return cached[0]
-        docs, weights = self._read_postings(field, text)
+        docs, weights, frequency = self._read_postings(field, text)
         reader = self._searcher.reader()
         if self._schema[field].scorable and len(docs):
-            idf = math.log(self._n / (reader.doc_frequency(field, text) + 1)) + 1
+            idf = math.log(self._n / (frequency + 1)) + 1
             average = reader.field_length(field) / (self._n or 1) or 1
             lengths = self._array(f"length:{field}")[docs]
             scores = idf * weights * (K1 + 1) / (weights + K1 * (1 - B + B * lengths / average))
@@ -148,9 +148,10 @@ class Reader:
         self._keep(key, (docs, scores), docs.nbytes + scores.nbytes)
         return docs, scores
 
-    def _positions(self, field: str, text: str) -> tuple[np.ndarray, list, list]:
-        """(documents, encoded value of each, decoded positions of each once asked for) of a
-        term in a field with positions (the headings), read once; ``positions_in`` decodes."""
+    def _positions(self, field: str, text: str) -> tuple[np.ndarray, bytes, np.ndarray, list]:
+        """(documents, their encoded values joined, where each one starts, decoded positions of
+        each once asked for) of a term in a field with positions (the headings), read once;
+        ``positions_in`` decodes."""
         key = (field, text, "positions")
         with self._lock:
             cached = self._postings.get(key)
@@ -159,23 +160,24 @@ class Reader:
                 return cached[0]
         ids, values = [], []
         for leaf, offset in leaves(self._searcher.reader()):
-            docs, encoded = positions(leaf, field, text)
+            docs, joined, starts = positions(leaf, field, text)
             ids.append(docs + offset)
-            values += encoded
+            values.append((joined, starts))
         docs = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
-        found = (docs, values, [None] * len(values))
-        self._keep(key, found, docs.nbytes + sum(map(len, values)) + 120 * len(values))
+        joined, starts = join_values(values)
+        found = (docs, joined, starts, [None] * len(docs))
+        self._keep(key, found, docs.nbytes + len(joined) + starts.nbytes + 8 * len(docs))
         return found
 
     def positions_in(self, field: str, text: str, docs: np.ndarray) -> list[tuple[int, ...]]:
         """The positions of a term in each of ``docs`` (documents that hold it), decoded once each."""
-        held, values, decoded = self._positions(field, text)
+        held, joined, starts, decoded = self._positions(field, text)
         decode = self._schema[field].format.decode_positions
         found = []
         for at in np.searchsorted(held, docs).tolist():
             where = decoded[at]
             if where is None:
-                where = decoded[at] = tuple(decode(values[at]))
+                where = decoded[at] = tuple(decode(joined[starts[at]:starts[at + 1]]))
             found.append(where)
         return found
 
@@ -188,18 +190,20 @@ class Reader:
                 _, (_, old_size) = self._postings.popitem(last=False)
                 self._postings_bytes -= old_size
 
-    def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and weights of a term, deleted documents left out."""
+    def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Document numbers and weights of a term, deleted documents left out, and its document
+        frequency as Whoosh's idf counts it: every posting written, deleted documents included
+        (what each segment's term info holds; not looked up again in every segment)."""
         ids, weights = [], []
         for leaf, offset in leaves(self._searcher.reader()):
             docs, values = postings(leaf, field, text)
             ids.append(docs + offset)
             weights.append(values)
         if not ids:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64), 0
         docs, weights = np.concatenate(ids).astype(np.int32), np.concatenate(weights)
         live = self._live[docs]
-        return (docs, weights) if live.all() else (docs[live], weights[live])
+        return (docs, weights, len(docs)) if live.all() else (docs[live], weights[live], len(docs))
 
     # queries
     def compile(self, tree, filters: dict[str, list[str]]) -> dict:

@@ -14,20 +14,20 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
-from itertools import chain
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions"]
+from .whoosh_blocks import ID_TYPE, WEIGHT_TYPE, joined_values
+
+__all__ = ["leaves", "text_column", "number_column", "field_lengths", "postings", "positions", "join_values"]
 
 # the field length Whoosh's BM25F divides by, from the one byte it keeps (0: no length, read as 1)
 _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
-_BLOCK_FIELDS = ("_postfile", "_baseoffset", "_byteids", "_fixedsize")  # a W3 block matcher's (``_blocks``)
-_CHUNK = 1 << 16  # bytes of a posting list read at once
+_BLOCK_FIELDS = ("_postfile",)  # the W3 terms reader's postings file (``_extent``)
 # struct's type codes of fixed size (as ``NumericColumn`` packs them, "!"): NumPy's big-endian types
 _NUMERIC_TYPES = {code: np.dtype(">" + code) for code in "bBhHiIqQ"}
 
@@ -138,97 +138,122 @@ def _numeric_column(column, count: int) -> np.ndarray | None:
 # --- postings ---------------------------------------------------------------------------------------
 def postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (in the segment, deleted ones included) and weights of a term."""
+    data = _extent(leaf, field, text)
+    if data is not None:
+        docs, weights = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.float64)]
+        for (count, *_), (ids, block_weights, _) in _blocks(data):
+            docs.append(_block_docs(ids, count))
+            weights.append(_block_weights(block_weights, count))
+        return np.concatenate(docs).astype(np.int64), np.concatenate(weights)
     matcher = _matcher(leaf, field, text)
-    if matcher is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    if _is_block_matcher(matcher):
-        counts, last_ids, deltas, weights = [], [], [], []
-        for (count, last_id, *_), (ids, block_weights, _) in _blocks(matcher):
-            counts.append(count)
-            last_ids.append(last_id)
-            deltas.append(ids)
-            # the W3 codec's short forms: None when every weight is 1, one float when all are equal
-            weights.append((1.0,) * count if block_weights is None else
-                           (block_weights,) * count if isinstance(block_weights, float) else block_weights)
-        return _block_ids(deltas, counts, last_ids), np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=sum(counts))
     docs, weights = [], []
-    while matcher.is_active():
+    while matcher is not None and matcher.is_active():
         docs.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
     return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-def positions(leaf, field: str, text: str) -> tuple[np.ndarray, list[bytes]]:
-    """Document numbers (in the segment) of a term in a field with positions, and each one's
-    encoded value (the field format's ``decode_positions`` reads it): decoding is left to the
-    few documents a phrase asks about."""
+def positions(leaf, field: str, text: str) -> tuple[np.ndarray, bytes, np.ndarray]:
+    """Document numbers (in the segment) of a term in a field with positions, each one's encoded
+    value (what the field format's ``decode_positions`` reads) joined into one byte string, and
+    where each value starts in it (one more than documents): decoding, even cutting the values
+    apart, is left to the few documents a phrase asks about."""
+    size = leaf.schema[field].format.fixed_value_size()
+    data = _extent(leaf, field, text) if size is None or size < 0 else None  # values of varying size
+    if data is not None:
+        docs, values = [np.zeros(0, dtype=np.int64)], []
+        for (count, *_), (ids, _, block_values) in _blocks(data):
+            docs.append(_block_docs(ids, count))
+            values.append(joined_values(block_values))
+        return (np.concatenate(docs).astype(np.int64), *join_values(values))
     matcher = _matcher(leaf, field, text)
-    if matcher is None:
-        return np.zeros(0, dtype=np.int64), []
-    if _is_block_matcher(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
-        counts, last_ids, deltas, values = [], [], [], []
-        for (count, last_id, *_), (ids, _, block_values) in _blocks(matcher):
-            counts.append(count)
-            last_ids.append(last_id)
-            deltas.append(ids)
-            values.extend(block_values)
-        return _block_ids(deltas, counts, last_ids), values
     docs, values = [], []
-    while matcher.is_active():
+    while matcher is not None and matcher.is_active():
         docs.append(matcher.id())
         values.append(matcher.value())
         matcher.next()
-    return np.array(docs, dtype=np.int64), values
+    return (np.array(docs, dtype=np.int64), *joined_values(tuple(values)))
 
 
-def _is_block_matcher(matcher) -> bool:
-    """Whether ``matcher`` is the W3 codec's block reader of document postings (not an inlined
-    term's ``ListMatcher``, not a term vector's), with the fields ``_blocks`` reads."""
-    return all(hasattr(matcher, f) for f in _BLOCK_FIELDS) and not matcher._byteids and matcher._postfile is not None
+def join_values(parts: list[tuple[bytes, np.ndarray]]) -> tuple[bytes, np.ndarray]:
+    """Values joined (with where each one starts, ``joined_values``), from parts joined so.
+
+    >>> join_values([(b"ab", np.array([0, 1, 2])), (b"cde", np.array([0, 3]))])
+    (b'abcde', array([0, 1, 2, 5]))
+    """
+    if not parts:
+        return b"", np.zeros(1, dtype=np.int64)
+    offsets = np.cumsum([0] + [len(joined) for joined, _ in parts])
+    starts = [part_starts[:-1] + offset for (_, part_starts), offset in zip(parts, offsets.tolist())]
+    return b"".join(joined for joined, _ in parts), np.concatenate(starts + [offsets[-1:]])
 
 
-def _blocks(matcher):
+def _extent(leaf, field: str, text: str) -> bytes | None:
+    """The W3 codec's posting blocks of a term in a segment, read at once (its term info gives
+    where they are and how long: one lookup, one read, not the matcher's reads block by block);
+    b"" where the segment lacks the term; None where the postings are not so stored (inlined in
+    the term info, another codec, a segment reader without the W3 terms reader's fields): those
+    are read through Whoosh's matcher."""
+    terms = getattr(leaf, "_terms", None)
+    if not all(hasattr(terms, f) for f in _BLOCK_FIELDS):
+        return None
+    try:
+        info = leaf.term_info(field, text)
+    except TermNotFound:
+        return b""
+    if not all(hasattr(info, f) for f in ("extent", "is_inlined")) or info.is_inlined():
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads a term info's length as ``struct.unpack`` gives it
+        (length,) = length
+    data = terms._postfile.get(offset, length)
+    return data[len(WHOOSH3_HEADER_MAGIC):] if data[:len(WHOOSH3_HEADER_MAGIC)] == WHOOSH3_HEADER_MAGIC else None
+
+
+def _blocks(data: bytes):
     """The blocks of a W3 posting list as the codec wrote them (``W3PostingsWriter._write_block``):
-    (info tuple: count, last id, max weight, compression, …) and (id deltas, weights, values),
-    read from the postings file a large piece at a time instead of block by block through the
-    matcher's seeks."""
-    postfile, position = matcher._postfile, matcher._baseoffset
-    buffer, start = b"", position
-    while True:
-        offset = position - start
-        length = unpack_int(buffer[offset:offset + _INT_SIZE])[0] if offset + _INT_SIZE <= len(buffer) else None
-        if length is None or offset + _INT_SIZE + abs(length) > len(buffer):
-            buffer, start, offset = postfile.get(position, _CHUNK), position, 0
-            length = unpack_int(buffer[:_INT_SIZE])[0]
-            if _INT_SIZE + abs(length) > len(buffer):
-                buffer = postfile.get(position, _INT_SIZE + abs(length))
-        end = offset + _INT_SIZE + abs(length)
-        stream = io.BytesIO(buffer)
-        stream.seek(offset + _INT_SIZE)
+    (info tuple: count, last id, max weight, compression, …) and (ids, weights, values:
+    ``_block_docs``, ``_block_weights``, ``whoosh_blocks.joined_values``)."""
+    stream, position = io.BytesIO(data), 0
+    while position < len(data):
+        length = unpack_int(data[position:position + _INT_SIZE])[0]
+        end = position + _INT_SIZE + abs(length)
+        stream.seek(position + _INT_SIZE)
         info = pickle.load(stream)
-        data = buffer[stream.tell():end]
-        yield info, pickle.loads(zlib.decompress(data) if info[3] else data)
+        block = data[stream.tell():end]
+        yield info, pickle.loads(zlib.decompress(block) if info[3] else block)
         if length < 0:  # the last block is written with a negative length
             return
-        position += _INT_SIZE + length
+        position = end
 
 
-def _block_ids(deltas: list, counts: list[int], last_ids: list[int]) -> np.ndarray:
-    """Document numbers from each block's id deltas (each block's first one counted from 0).
+def _block_docs(ids, count: int) -> np.ndarray:
+    """A block's document numbers: the engine's codec writes them as bytes (``whoosh_blocks``),
+    Whoosh's as a tuple of deltas, the first one from 0.
 
-    >>> _block_ids([(3, 2), (7, 1)], [2, 2], [5, 8]).tolist()
-    [3, 5, 7, 8]
+    >>> _block_docs((3, 2, 4), 3).tolist(), _block_docs(bytes([7, 0, 0, 0, 9, 1, 0, 0]), 2).tolist()
+    ([3, 5, 9], [7, 265])
     """
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=sum(counts))
-    starts = np.cumsum(counts)[:-1]
-    flat[starts] -= np.array(last_ids[:-1], dtype=np.int64)  # the first delta of a block from the block before
-    return np.cumsum(flat)
+    if isinstance(ids, bytes):
+        return np.frombuffer(ids, dtype=ID_TYPE)
+    return np.cumsum(np.fromiter(ids, dtype=np.int64, count=count))
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    """A block's weights from the forms the codecs write them in: None when every weight is 1,
+    one float when all are equal, bytes (``whoosh_blocks``), a tuple (Whoosh's codec)."""
+    if weights is None:
+        return np.ones(count)
+    if isinstance(weights, float):
+        return np.full(count, weights)
+    if isinstance(weights, bytes):
+        return np.frombuffer(weights, dtype=WEIGHT_TYPE).astype(np.float64)
+    return np.fromiter(weights, dtype=np.float64, count=count)
 
 
 def _matcher(leaf, field: str, text: str):
-    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term:
-    one lookup of the term, not one to ask and one to read."""
+    """The term's matcher in a segment (``_unfiltered``), None where the segment lacks the term."""
     try:
         return _unfiltered(leaf.postings(field, text))
     except TermNotFound:
@@ -237,7 +262,11 @@ def _matcher(leaf, field: str, text: str):
 
 def _unfiltered(matcher):
     """The matcher under Whoosh's filter of deleted documents (the caller's live mask drops
-    them): its ``child``, if it is such a wrapper."""
+    them): its ``child``, if it is such a wrapper, back at its first posting (the filter moved it
+    past the deleted documents it starts with)."""
     from whoosh.matching.wrappers import FilterMatcher
 
-    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if not isinstance(matcher, FilterMatcher):
+        return matcher
+    matcher.child.reset()
+    return matcher.child

@@ -22,6 +22,7 @@ from whoosh.writing import SegmentWriter
 from ..analysis import analyze_text, bigrams
 from ..processes import exit_with_parent
 from ..schema import build_schema
+from .whoosh_blocks import LeafMatcher, PostingsWriter
 
 __all__ = ["prepare", "create_writer", "Writer", "JOB_DOCUMENTS"]
 
@@ -50,13 +51,25 @@ class Codec(W3Codec):
     when a segment is written (a fifth of a build). Its posting blocks are larger and not
     compressed (``BLOCK_POSTINGS``): the engine reads a term's postings whole, so blocks only
     cost it (a pickle and a zlib call each, read and written; zlib was the largest part of
-    decoding a term's blocks), and Whoosh's own matchers read blocks of any size. (Whoosh pickles
-    this class into its table of segments: it keeps its name and module.)"""
+    decoding a term's blocks), and Whoosh's own matchers read blocks of any size. A block's
+    document numbers and weights are written as bytes (``whoosh_blocks``). (Whoosh pickles
+    this class into its table of segments: it keeps its name and module, and reads the segments
+    written before in Whoosh's form.)"""
 
     length_stats = False
 
     def __init__(self, blocklimit: int = 0, compression: int = 0, inlinelimit: int = 1):
         super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression,
+                              inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():  # a ``ListMatcher`` of the postings in the term's info
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
 class _SubWriter(SubWriterTask):
