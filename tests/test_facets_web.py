@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
+from searchsvc.models import FACETS
 from searchsvc.normalize import fold
 from searchsvc.web.facets import query_filters, year_text
 
@@ -348,3 +350,31 @@ def test_facet_pages_are_wellformed_vietnamese_html(client, url):
     document = page(client, url)  # raises on tags that do not nest
     assert document.find("html").get("lang") == "vi"
     assert len(document.find_all("h1")) == 1
+
+
+# --- one facet's links, put together once ------------------------------------------------------------------------------
+_values = st.lists(st.sampled_from(["Bắc Giang", "2020", "a&b=c", "Hà Nội", "84_NQ-CP.2020", "x y", ""]), max_size=3)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    q=st.sampled_from(["", "đầu tư", "a&b", 'province:"Bắc Giang" covid']),
+    filters=st.dictionaries(st.sampled_from(FACETS), _values, max_size=4),
+    facet=st.sampled_from(FACETS),
+    values=_values,
+    sort=st.sampled_from(["relevance", "newest"]),
+    page=st.integers(1, 3),
+    per_page=st.sampled_from([10, 20]),
+    group=st.sampled_from(["report", "section"]),
+    scope=st.sampled_from(["report", "section"]),
+)
+def test_a_facets_links_are_the_search_urls_of_its_values(app, q, filters, facet, values, sort, page, per_page, group, scope):
+    """``facet_links`` (the sidebar's and the charts' links) gives what ``search_url`` gives for the
+    same filters, page 1: the same parameters in the same order, for every shape of search."""
+    from searchsvc.models import SearchRequest
+    from searchsvc.web.presenters import facet_links, search_url
+
+    request = SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, group=group, scope=scope)
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        assert facet_links(request, facet)(values) == search_url(request, filters={**filters, facet: values}, page=1)

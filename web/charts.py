@@ -12,7 +12,7 @@ from searchsvc.facetlist import FacetEntry
 from searchsvc.instruments import InstrumentDetail
 from searchsvc.models import SearchRequest
 
-from .presenters import DEFAULT_GROUP, Link, search_url, shorten
+from .presenters import DEFAULT_GROUP, Link, facet_links, shorten
 
 __all__ = ["Bar", "Chart", "bar_chart", "results_charts", "instrument_charts", "CHART_BARS"]
 
@@ -80,24 +80,20 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str, bool]],
     return chart
 
 
-def _only(request: SearchRequest, facet: str, value: str) -> str:
-    """The search narrowed to one value of a facet (replacing any other value of it)."""
-    return search_url(request, filters={**request.filters, facet: [value]}, page=1)
-
-
 def results_charts(request: SearchRequest, entries: dict[str, list[FacetEntry]], more_url: str) -> list[Chart]:
     """Matching reports by year (oldest first) and by province (most first), bars as filters."""
     years = sorted((e for e in entries.get("year", []) if ".." not in e.value), key=lambda e: e.value)
     provinces = entries.get("province", [])
+    only_year, only_province = facet_links(request, "year"), facet_links(request, "province")  # one value, the others dropped
     charts = []
     if years:
         charts.append(bar_chart("chart-year", "Số báo cáo khớp theo năm",
-                                [(e.label, e.count, _only(request, "year", e.value), e.selected) for e in years],
+                                [(e.label, e.count, only_year([e.value]), e.selected) for e in years],
                                 "báo cáo"))
     if provinces:
         more = Link(f"Xem tất cả {len(provinces)} tỉnh, thành phố", more_url) if len(provinces) > CHART_BARS else None
         charts.append(bar_chart("chart-province", "Số báo cáo khớp theo tỉnh, thành phố",
-                                [(e.label, e.count, _only(request, "province", e.value), e.selected)
+                                [(e.label, e.count, only_province([e.value]), e.selected)
                                  for e in provinces[:CHART_BARS]],
                                 "báo cáo", more))
     return charts
@@ -105,14 +101,11 @@ def results_charts(request: SearchRequest, entries: dict[str, list[FacetEntry]],
 
 def instrument_charts(detail: InstrumentDetail) -> list[Chart]:
     """An instrument's citing reports by province and by year; a bar searches those reports."""
-    key = detail.instrument.key
-
-    def url(facet: str, value: str) -> str:
-        return _only(SearchRequest(filters={"instrument": [key]}, group=DEFAULT_GROUP), facet, value)
-
+    citing = SearchRequest(filters={"instrument": [detail.instrument.key]}, group=DEFAULT_GROUP)
+    in_province, in_year = facet_links(citing, "province"), facet_links(citing, "year")
     return [
         bar_chart("chart-province", "Số báo cáo trích dẫn theo tỉnh",
-                  [(t.value, t.count, url("province", t.value), False) for t in detail.by_province], "báo cáo"),
+                  [(t.value, t.count, in_province([t.value]), False) for t in detail.by_province], "báo cáo"),
         bar_chart("chart-year", "Số báo cáo trích dẫn theo năm báo cáo",
-                  [(t.value, t.count, url("year", t.value), False) for t in detail.by_year], "báo cáo"),
+                  [(t.value, t.count, in_year([t.value]), False) for t in detail.by_year], "báo cáo"),
     ]

@@ -12,6 +12,7 @@ facet, the active-filter chips and the year range form. Every URL is built here;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
@@ -25,7 +26,8 @@ from searchsvc.normalize import fold, nfc
 from searchsvc.query import And, Filter, parse_query
 
 from . import params
-from .presenters import DEFAULT_GROUP, DEFAULT_PER_PAGE, FACET_TITLES, Link, pagination, path, query_string, search_url, toggled
+from .presenters import (DEFAULT_GROUP, DEFAULT_PER_PAGE, FACET_TITLES, Link, facet_links, pagination, path, query_string,
+                         search_url, toggled, toggled_values)
 from .state import get_index
 
 __all__ = [
@@ -97,17 +99,21 @@ def _is_range(value: str) -> bool:
     return ".." in value
 
 
-def _link(request: SearchRequest, name: str, entry: FacetEntry) -> FacetLink:
-    """A facet value's link: adds the value, or removes every value of its group when selected."""
+def _link(name: str, entry: FacetEntry, current: list[str], link: Callable[[list[str]], str]) -> FacetLink:
+    """A facet value's link (``link``: ``presenters.facet_links`` of the facet; ``current``: its
+    values in force): adds the value, or removes every value of its group when selected."""
     if entry.selected:
-        current = request.filters.get(name, [])
-        rest = {k: v for k, v in request.filters.items() if k != name}
         same = heading_key if name == "section" else str  # a heading stands for its whole group
-        kept = [v for v in current if same(v) not in {same(e) for e in entry.values}]
-        filters = {**rest, name: kept} if kept else rest
+        gone = {same(e) for e in entry.values}
+        values = [v for v in current if same(v) not in gone]
     else:
-        filters = toggled(request.filters, name, entry.value)
-    return FacetLink(entry.label, entry.count, entry.selected, search_url(request, filters=filters, page=1))
+        values = toggled_values(current, entry.value)
+    return FacetLink(entry.label, entry.count, entry.selected, link(values))
+
+
+def _links(request: SearchRequest, name: str, entries: list[FacetEntry]) -> list[FacetLink]:
+    link, current = facet_links(request, name), request.filters.get(name, [])
+    return [_link(name, entry, current, link) for entry in entries]
 
 
 def state(request: SearchRequest, *, skip_year: bool = False) -> list[tuple[str, str]]:
@@ -143,7 +149,7 @@ def sidebar(request: SearchRequest, results: Results, entries: dict[str, list[Fa
             continue
         label = f"Xem thêm ({total})" if total else "Xem thêm"
         more_link = Link(label, _facet_url(request, name), title=f"Tất cả giá trị của “{FACET_TITLES[name]}”") if more else None
-        boxes.append(FacetBox(name, FACET_TITLES[name], [_link(request, name, e) for e in shown], more_link))
+        boxes.append(FacetBox(name, FACET_TITLES[name], _links(request, name, shown), more_link))
     return boxes
 
 
@@ -237,7 +243,7 @@ def facet_page(request: SearchRequest, name: str, entries: list[FacetEntry], tex
         name=name,
         title=title,
         text=text,
-        values=[_link(request, name, e) for e in shown],
+        values=_links(request, name, shown),
         summary=summary,
         pages=pagination(page, pages, lambda p: _facet_url(request, name, fq=text.strip(), fpage=p)),
         back_url=search_url(request),

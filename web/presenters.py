@@ -5,6 +5,7 @@ with a removal URL, pagination and sort as ready links, dates as "29/05/2020".
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,7 @@ from searchsvc.models import FACETS, Results, SearchRequest
 from . import resultrows
 
 __all__ = [
-    "FACET_TITLES", "SORT_TITLES", "search_url", "report_url", "instrument_url", "path", "query_string", "date_vi",
+    "FACET_TITLES", "SORT_TITLES", "search_url", "facet_links", "report_url", "instrument_url", "path", "query_string", "date_vi",
     "search_page", "hit_dicts",
 ]
 
@@ -128,10 +129,26 @@ def _query_of(q: str) -> str:
 
 
 def search_url(request: SearchRequest, *, endpoint: str = "views.search", **changes) -> str:
-    """The URL of a search state; ``changes`` replaces q, filters, sort, page or per_page.
+    """The URL of a search state; ``changes`` replaces q, filters, sort, page, per_page, group or scope.
 
     Defaults are left out so URLs stay short and shareable: ``/?q=đầu+tư&province=Bắc+Giang``.
     """
+    return path(endpoint) + query_string(_state_pairs(request, endpoint, changes))
+
+
+def facet_links(request: SearchRequest, facet: str) -> Callable[[list[str]], str]:
+    """``values -> search_url(request, filters=<the filters, facet's values replaced by values>,
+    page=1)``. A sidebar box or a chart links every value of one facet: what the links share (the
+    query, the other filters, the sort, the view) is put together once for all of them."""
+    pairs = _state_pairs(request, "views.search", {"filters": {**request.filters, facet: []}, "page": 1})
+    at = (1 if request.q else 0) + sum(len(request.filters.get(name, [])) for name in FACETS[: FACETS.index(facet)])
+    head, tail, base = pairs[:at], pairs[at:], path("views.search")
+    return lambda values: base + query_string([*head, *((facet, value) for value in values), *tail])
+
+
+def _state_pairs(request: SearchRequest, endpoint: str, changes: dict) -> list[tuple[str, str]]:
+    """The parameters of a search state (``search_url``), in their order: q, filters by facet, then
+    what differs from the defaults."""
     q = changes.get("q", request.q)
     filters = changes.get("filters", request.filters)
     sort = changes.get("sort", request.sort)
@@ -151,17 +168,21 @@ def search_url(request: SearchRequest, *, endpoint: str = "views.search", **chan
         pairs.append(("group", group))
     if scope != "report":
         pairs.append(("scope", scope))
-    return path(endpoint) + query_string(pairs)
+    return pairs
 
 
 def toggled(filters: dict[str, list[str]], facet: str, value: str) -> dict[str, list[str]]:
     """The filters with one value added, or removed when it was there."""
-    current = filters.get(facet, [])
-    new = [v for v in current if v != value] if value in current else [*current, value]
+    new = toggled_values(filters.get(facet, []), value)
     out = {name: list(values) for name, values in filters.items() if name != facet}
     if new:
         out[facet] = new
     return out
+
+
+def toggled_values(current: list[str], value: str) -> list[str]:
+    """A facet's values with ``value`` added, or removed when it was there."""
+    return [v for v in current if v != value] if value in current else [*current, value]
 
 
 def report_url(report_id: str, q: str = "", section_id: str | None = None) -> str:
