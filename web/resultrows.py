@@ -22,7 +22,6 @@ COPIES_SHOWN = 12  # reports of the same content listed under a row (a paragraph
 class HitView:
     number: int
     url: str
-    report_url: str
     title: str
     meta: list[str]
     crumbs: list[str]
@@ -56,7 +55,6 @@ def hit_views(request: SearchRequest, hits: list[Hit], first: int) -> list[HitVi
         HitView(
             number=number,
             url=p.report_url(hit.report_id, request.q, hit.section_id),
-            report_url=p.report_url(hit.report_id, request.q),
             title=hit.title,
             meta=_meta(hit),
             crumbs=p.crumbs(hit.path, hit.heading),
