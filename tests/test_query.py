@@ -38,7 +38,7 @@ from searchsvc.snippets import highlight, settle
 def test_parse(text, tree):
     parsed = parse_query(text)
     assert parsed.tree == tree
-    assert parsed.warnings == []
+    assert parsed.warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_matches(text, matches):
 )
 def test_instrument_typed_any_way_is_an_instrument_or_its_filter_without_warning(text):
     parsed = parse_query(text)
-    assert parsed.warnings == []
+    assert parsed.warnings == ()
     assert parsed.tree in (Filter("instrument", "84/NQ-CP"), Instrument("84/NQ-CP", None, surface="84/NQ-CP"),
                            Instrument("84/NQ-CP", None, surface="84/nq-cp"),
                            Instrument("84/NQ-CP", "Nghị quyết", surface="Nghị quyết 84/NQ-CP"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
@@ -47,6 +48,14 @@ class FacetLink:
     count: int  # distinct reports
     selected: bool
     url: str  # adds the value, or removes it when selected
+
+    def __html__(self) -> str:
+        """The value's link as the sidebar and the "Xem thêm" page print it (``{{ value }}`` in
+        ``_tools.facet_values``): one piece of markup instead of three escaped values (a sidebar
+        has some sixty)."""
+        state = ' selected" aria-current="true" title="Bỏ chọn' if self.selected else ""
+        return (f'<a class="facet-value{state}" href="{escape(self.url)}"><span class="facet-label">{escape(self.label)}</span> '
+                f'<span class="count">{int(self.count)}</span><span class="visually-hidden"> báo cáo</span></a>')
 
 
 @dataclass
