@@ -270,6 +270,48 @@ def test_chart_bars_are_links_with_their_values_escaped(label, count, url, curre
     assert float(rect.get("width")) == chart.bars[0].width and int(rect.get("y")) == chart.bars[0].y
 
 
+@pytest.mark.parametrize(
+    "label, count, selected, url",
+    [
+        ("Bắc Giang", 12, False, "/?q=đầu+tư&province=Bắc+Giang"),
+        ("2020", 1, True, "/?q=x"),  # selected: its link removes the value, marked current
+        ('<b>"Tỉnh" & \'nơi\'</b>', 0, False, '/?q="<script>"&x=1'),  # markup in a value stays text
+    ],
+)
+def test_a_facet_value_prints_its_link_with_its_values_escaped(label, count, selected, url):
+    from markupsafe import escape
+
+    from searchsvc.web.facets import FacetLink
+
+    html = str(escape(FacetLink(label, count, selected, url)))  # what ``{{ value }}`` prints
+    link = parse(f"<li>{html}</li>").find("a")
+    assert link.get("href") == url and ("selected" in link.classes) == selected
+    assert (link.get("aria-current"), link.get("title")) == (("true", "Bỏ chọn") if selected else (None, None))
+    assert link.find("span", class_="facet-label").text == label and link.find("span", class_="count").text == str(count)
+    assert "<script>" not in html and "<b>" not in html
+
+
+@pytest.mark.parametrize(
+    "label, url, current, title",
+    [
+        ("Nghị quyết 84/NQ-CP", "/instruments/84_NQ-CP.2020?q=x&y=1", False, "Nghị quyết"),
+        ("2", "/?q=x&page=2", True, None),  # no title: no title attribute (never "None")
+        ('<i>"a" & \'b\'</i>', '/r?q="<script>"', False, '<b>"t"</b>'),  # markup in every value stays text
+    ],
+)
+def test_a_link_prints_itself_as_an_anchor_with_its_values_escaped(label, url, current, title):
+    from markupsafe import escape
+
+    from searchsvc.web.presenters import Link
+
+    html = str(escape(Link(label, url, current=current, title=title)))  # what ``{{ link }}`` prints
+    anchor = parse(f"<p>{html}</p>").find("a")
+    assert anchor.get("href") == url and anchor.text == label and anchor.get("title") == title
+    assert anchor.get("aria-current") == ("true" if current else None)
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert str(escape(Link('<gap & "x">'))) == "&lt;gap &amp; &quot;x&quot;&gt;"  # no URL: its label, as text
+
+
 # --- section groups ----------------------------------------------------------------------------------------------------
 def test_section_facet_shows_one_entry_per_heading_group(client):
     document = page(client, "/")
