@@ -5,8 +5,9 @@ province or year. The template draws the figure; the bars are written here (``Ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from searchsvc.facetlist import FacetEntry
 from searchsvc.instruments import InstrumentDetail
