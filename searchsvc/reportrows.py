@@ -10,6 +10,7 @@ engine for more than it groups when few rows came (``_next_fetch``).
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 
 import numpy as np
@@ -35,8 +36,29 @@ def signatures_of(generation) -> Signatures | None:
     return generation.cache["signatures"]
 
 
-def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None) -> list[ReportRow]:
-    """The first ``wanted_rows`` rows of the best sections: the best ``max(64, 4 * wanted_rows)``
+_ABOUT: "weakref.WeakKeyDictionary[Signatures, dict]" = weakref.WeakKeyDictionary()
+
+
+def _about(signatures: Signatures):
+    """``signatures.about``, each report's fields made once: a copy of a common section folds
+    under a row in many searches. Grouping only reads them."""
+    made = _ABOUT.get(signatures)
+    if made is None:
+        made = _ABOUT.setdefault(signatures, {})
+
+    def about(report_id: str) -> dict:
+        fields = made.get(report_id)
+        if fields is None:
+            fields = made[report_id] = signatures.about(report_id)
+        return fields
+
+    return about
+
+
+def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None,
+            detailed: int | None = None) -> list[ReportRow]:
+    """The first ``wanted_rows`` rows of the best sections, the first ``detailed`` of them (all by
+    default) with their best sections (``Grouping``): the best ``max(64, 4 * wanted_rows)``
     grouped, then 4 times more while they make fewer rows (copies fold many reports into one),
     at most ``MAX_GROUPED`` sections. The stored fields of a section are read once, and only for
     the sections grouping looks at: with ``signatures``, for the rows kept only.
@@ -46,9 +68,10 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
     sections match, and the best n sections are the first n of the best 4n (ties are ordered),
     so the rows are the same as when it is asked for each step."""
     grouped = max(64, 4 * wanted_rows)
+    detailed = wanted_rows if detailed is None else detailed
     fetched: list = []
     read: dict = {}  # document -> stored fields, across fetches
-    grouping = Grouping(detailed=wanted_rows, rows=wanted_rows)  # rows past the page are not made; across fetches
+    grouping = Grouping(detailed=detailed, rows=wanted_rows)  # rows past the page are not made; across fetches
     rows: list[ReportRow] = []
     while True:
         size = min(grouped, max(total, 1), MAX_GROUPED)
@@ -65,9 +88,9 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
             words, same = words_for(signatures, engine, fetched) or (None, None)
         sections = fetched[:size]
         try:
-            rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
+            rows = grouping.add(sections, cached, words, _about(signatures) if words is not None else None, same)
         except Stale:  # signatures of another index: grouped from the stored text
-            signatures, words, same, grouping = None, None, None, Grouping(detailed=wanted_rows, rows=wanted_rows)
+            signatures, words, same, grouping = None, None, None, Grouping(detailed=detailed, rows=wanted_rows)
             rows = grouping.add(sections, cached)
         if len(rows) >= wanted_rows or grouped >= min(total, MAX_GROUPED):
             return rows
@@ -119,7 +142,7 @@ def report_rows(engine, compiled, filters, parsed, request, total_reports, match
     the number of documents whose own number the query is that it did not find otherwise."""
     total = len(matched)
     wanted = request.page * request.per_page + 1
-    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures) if total else []
+    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures, wanted - 1) if total else []  # the last row only tells a next page
     own = _own_rows(engine, filters, parsed.tree)
     if own:
         ids = {r.report_id for r in own}
