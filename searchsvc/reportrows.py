@@ -125,10 +125,9 @@ def _next_fetch(size: int, rows: int, wanted_rows: int, total: int) -> int:
 
 
 def _sections(engine, compiled, sort: str, limit: int):
-    """(document, score, report id) of the best ``limit`` sections (an engine may give the next
-    ones too, in order: Tantivy those it handed over for the order of ties) and a function
-    reading the stored fields of the i-th: the engine's ``sections`` when it has one (stored
-    fields read lazily), else from its ``page``."""
+    """(document, score, report id) of the best ``limit`` sections and a function reading the
+    stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
+    lazily), else from its ``page``."""
     if hasattr(engine, "sections"):
         sections, stored, _ = engine.sections(compiled, sort, limit)
         return sections, stored

@@ -162,11 +162,8 @@ class Reader:
 
     def sections(self, compiled: dict, sort: str, limit: int):
         """The best ``limit`` hits as (uid, score, report id), a function giving the stored
-        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total.
-        By relevance, the hits after them that Tantivy handed over for the order of ties follow
-        when their order is known (``_ranked``'s ``known``): a search grouping more sections
-        has them without searching again."""
-        hits, uids, total = self._top(compiled, sort, 0, limit, known=True)
+        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total."""
+        hits, uids, total = self._top(compiled, sort, 0, limit)
         report_ids = self._load().report_ids
         found = list(zip(uids, map(_FIRST, hits), map(report_ids.__getitem__, uids)))
         return found, lambda i: self._stored(hits[i][1]), total
@@ -174,15 +171,13 @@ class Reader:
     def _stored(self, address) -> dict:
         return json.loads(self._searcher.doc(address).get_first("hit"))
 
-    def _top(self, compiled: dict, sort: str, offset: int, limit: int, known: bool = False):
-        """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order (with
-        ``known``, by relevance, the ones after them whose order is known too), their uids, and
-        the total."""
+    def _top(self, compiled: dict, sort: str, offset: int, limit: int):
+        """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, their
+        uids, and the total."""
         query = self._restricted(compiled, part="scored")
         if sort == "relevance":
-            hits, uids, total = self._ranked(query, offset + limit, known)
-            end = None if known and uids is not None else offset + limit
-            hits, uids = hits[offset:end], (uids[offset:end] if uids is not None else None)
+            hits, uids, total = self._ranked(query, offset + limit, compiled)
+            hits, uids = hits[offset : offset + limit], (uids[offset : offset + limit] if uids is not None else None)
         else:
             key = "sort_new" if sort == "newest" else "sort_old"
             results = self._searcher.search(query, max(limit, 1), offset=offset, order_by_field=key, order=tantivy.Order.Asc)
@@ -193,45 +188,43 @@ class Reader:
             uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
         return hits, uids, total
 
-    def _ranked(self, query: tantivy.Query, wanted: int, known: bool = False):
-        """The best ``wanted`` hits as (score, address), equal scores newest report first, then
-        by report id and section order (as Whoosh's), their uids (None when not read), and the total.
-        With ``known``, the hits fetched after them follow while their order is known: all of
-        them when Tantivy handed over every hit, else those scoring above the last one handed
-        over (every document scoring more is among them).
+    def _ranked(self, query: tantivy.Query, wanted: int, kept: dict):
+        """The best ``wanted`` hits of ``compiled``'s query as (score, address), equal scores newest
+        report first, then by report id and section order (as Whoosh's), their uids (None when
+        not read), and the total.
 
         Tantivy breaks ties by segment and document, which merges reorder; so fetch past the
         last wanted hit (``TIE_MARGIN``), eight times as far while that still ends in a tie
         (reports repeat whole sections: ties can run long), and order the ties by date rank. Only the hits down to
         the last one scoring as the last wanted one can be wanted. When Tantivy's own order of
-        documents is the date order, its ties are already right. The hits are taken apart and
-        put back in order at once (``zip``, NumPy): a fetch hands over thousands for grouping.
-        """
+        documents is the date order, its ties are already right.
+
+        The hits fetched are ``kept`` (the search's compiled query) for a later call of the same
+        search wanting more (grouping): when they are every hit, or when the hits scoring above
+        the last one fetched (every document scoring more is among them) are as many as it
+        wants, they give its hits without searching again."""
         arrays = self._load()
         if arrays.tie_order:
             results = self._searcher.search(query, wanted)
             return results.hits, None, results.count
-        fetch = wanted + self.TIE_MARGIN
-        results = self._searcher.search(query, fetch)
-        total, hits = results.count, results.hits
-        while len(hits) == fetch and hits[-1][0] == hits[wanted - 1][0]:
-            fetch *= 8
-            hits = self._searcher.search(query, fetch, count=False).hits
-        if not hits:
-            return [], [], total
-        scores, addresses = zip(*hits)
-        scores = np.array(scores, dtype=np.float64)
-        if known:
-            end = len(hits) if len(hits) < fetch else max(wanted, int(np.count_nonzero(scores > scores[-1])))
-        elif len(hits) > wanted:  # down to the last hit scoring as the last wanted one
+        hits, scores, fetch, total = kept.get("ranked", (None, None, 0, 0))
+        if hits is None or not (len(hits) < fetch or wanted <= np.count_nonzero(scores > scores[-1])):
+            fetch = wanted + self.TIE_MARGIN
+            results = self._searcher.search(query, fetch)
+            total, hits = results.count, results.hits
+            while len(hits) == fetch and hits[-1][0] == hits[wanted - 1][0]:
+                fetch *= 8
+                hits = self._searcher.search(query, fetch, count=False).hits
+            if not hits:
+                return [], [], total
+            scores = np.array(next(zip(*hits)), dtype=np.float64)  # the scores at once: a fetch may hand over thousands
+            kept["ranked"] = hits, scores, fetch, total
+        end = len(hits)
+        if end > wanted:  # down to the last hit scoring as the last wanted one
             later = np.flatnonzero(scores[wanted:] != scores[wanted - 1])
-            end = wanted + int(later[0]) if len(later) else len(hits)
-        else:
-            end = len(hits)
-        scores, addresses = scores[:end], addresses[:end]
-        uids = np.array(self._searcher.fast_field_values("uid", list(addresses)), dtype=np.int64)
-        order = np.lexsort((arrays.tie_rank[uids], -scores))  # stable, as sorted()
-        order = order if known else order[:wanted]
+            end = wanted + int(later[0]) if len(later) else end
+        uids = np.array(self._searcher.fast_field_values("uid", [address for _, address in hits[:end]]), dtype=np.int64)
+        order = np.lexsort((arrays.tie_rank[uids], -scores[:end]))[:wanted]  # stable, as sorted()
         return list(map(hits.__getitem__, order.tolist())), uids[order].tolist(), total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
