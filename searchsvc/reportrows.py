@@ -10,7 +10,6 @@ engine for more than it groups when few rows came (``_next_fetch``).
 from __future__ import annotations
 
 import re
-import weakref
 from collections import Counter
 
 import numpy as np
@@ -36,25 +35,6 @@ def signatures_of(generation) -> Signatures | None:
     return generation.cache["signatures"]
 
 
-_ABOUT: "weakref.WeakKeyDictionary[Signatures, dict]" = weakref.WeakKeyDictionary()
-
-
-def _about(signatures: Signatures):
-    """``signatures.about``, each report's fields made once: a copy of a common section folds
-    under a row in many searches. Grouping only reads them."""
-    made = _ABOUT.get(signatures)
-    if made is None:
-        made = _ABOUT.setdefault(signatures, {})
-
-    def about(report_id: str) -> dict:
-        fields = made.get(report_id)
-        if fields is None:
-            fields = made[report_id] = signatures.about(report_id)
-        return fields
-
-    return about
-
-
 def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None,
             detailed: int | None = None) -> list[ReportRow]:
     """The first ``wanted_rows`` rows of the best sections, the first ``detailed`` of them (all by
@@ -70,6 +50,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
     grouped = max(64, 4 * wanted_rows)
     detailed = wanted_rows if detailed is None else detailed
     fetched: list = []
+    kept: dict = {}  # what the engine keeps of a fetch for the next (``_sections``)
     read: dict = {}  # document -> stored fields, across fetches
     grouping = Grouping(detailed=detailed, rows=wanted_rows)  # rows past the page are not made; across fetches
     rows: list[ReportRow] = []
@@ -77,7 +58,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
         size = min(grouped, max(total, 1), MAX_GROUPED)
         if size > len(fetched):
             asked = min(_next_fetch(size, len(rows), wanted_rows, total), max(total, 1), MAX_GROUPED)
-            fetched, stored = _sections(engine, compiled, sort, asked)
+            fetched, stored = _sections(engine, compiled, sort, asked, kept)
 
             def cached(i: int, sections=fetched, stored=stored) -> dict:
                 doc = sections[i][0]
@@ -88,7 +69,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
             words, same = words_for(signatures, engine, fetched) or (None, None)
         sections = fetched[:size]
         try:
-            rows = grouping.add(sections, cached, words, _about(signatures) if words is not None else None, same)
+            rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
         except Stale:  # signatures of another index: grouped from the stored text
             signatures, words, same, grouping = None, None, None, Grouping(detailed=detailed, rows=wanted_rows)
             rows = grouping.add(sections, cached)
@@ -124,12 +105,13 @@ def _next_fetch(size: int, rows: int, wanted_rows: int, total: int) -> int:
     return fetch
 
 
-def _sections(engine, compiled, sort: str, limit: int):
+def _sections(engine, compiled, sort: str, limit: int, kept: dict | None = None):
     """(document, score, report id) of the best ``limit`` sections and a function reading the
     stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
-    lazily), else from its ``page``."""
+    lazily; ``kept``: what it keeps of a fetch for the next one of the same search), else from
+    its ``page``."""
     if hasattr(engine, "sections"):
-        sections, stored, _ = engine.sections(compiled, sort, limit)
+        sections, stored, _ = engine.sections(compiled, sort, limit, kept)
         return sections, stored
     page, _ = engine.page(compiled, sort, 0, limit)
     return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]

@@ -76,7 +76,7 @@ class _Listed:
     def __init__(self, ranked: list[tuple]):
         self.ranked, self.asked = ranked, []
 
-    def sections(self, compiled, sort: str, limit: int):
+    def sections(self, compiled, sort: str, limit: int, kept: dict | None = None):
         self.asked.append(limit)
         top = self.ranked[:limit]
         return [(d, s, f["report_id"]) for d, s, f in top], lambda i: top[i][2], len(self.ranked)

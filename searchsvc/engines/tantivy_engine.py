@@ -160,10 +160,11 @@ class Reader:
         hits, uids, total = self._top(compiled, sort, offset, limit)
         return [(uid, score, self._stored(address)) for uid, (score, address) in zip(uids, hits)], total
 
-    def sections(self, compiled: dict, sort: str, limit: int):
+    def sections(self, compiled: dict, sort: str, limit: int, kept: dict | None = None):
         """The best ``limit`` hits as (uid, score, report id), a function giving the stored
-        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total."""
-        hits, uids, total = self._top(compiled, sort, 0, limit)
+        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total.
+        ``kept`` keeps the hits fetched for the next call of the same search (``_ranked``)."""
+        hits, uids, total = self._top(compiled, sort, 0, limit, kept)
         report_ids = self._load().report_ids
         found = list(zip(uids, map(_FIRST, hits), map(report_ids.__getitem__, uids)))
         return found, lambda i: self._stored(hits[i][1]), total
@@ -171,12 +172,12 @@ class Reader:
     def _stored(self, address) -> dict:
         return json.loads(self._searcher.doc(address).get_first("hit"))
 
-    def _top(self, compiled: dict, sort: str, offset: int, limit: int):
+    def _top(self, compiled: dict, sort: str, offset: int, limit: int, kept: dict | None = None):
         """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, their
         uids, and the total."""
         query = self._restricted(compiled, part="scored")
         if sort == "relevance":
-            hits, uids, total = self._ranked(query, offset + limit, compiled)
+            hits, uids, total = self._ranked(query, offset + limit, {} if kept is None else kept)
             hits, uids = hits[offset : offset + limit], (uids[offset : offset + limit] if uids is not None else None)
         else:
             key = "sort_new" if sort == "newest" else "sort_old"
@@ -189,7 +190,7 @@ class Reader:
         return hits, uids, total
 
     def _ranked(self, query: tantivy.Query, wanted: int, kept: dict):
-        """The best ``wanted`` hits of ``compiled``'s query as (score, address), equal scores newest
+        """The best ``wanted`` hits of ``query`` as (score, address), equal scores newest
         report first, then by report id and section order (as Whoosh's), their uids (None when
         not read), and the total.
 
@@ -199,10 +200,12 @@ class Reader:
         the last one scoring as the last wanted one can be wanted. When Tantivy's own order of
         documents is the date order, its ties are already right.
 
-        The hits fetched are ``kept`` (the search's compiled query) for a later call of the same
-        search wanting more (grouping): when they are every hit, or when the hits scoring above
-        the last one fetched (every document scoring more is among them) are as many as it
-        wants, they give its hits without searching again."""
+        The hits fetched are ``kept`` for a later call of the same search wanting more (grouping,
+        which lets them go once grouped: kept longer, thousands of objects would outlive the young
+        generations of the garbage collector and bring its full collections sooner): when they
+        are every hit, or when the hits scoring above the last one fetched (every document
+        scoring more is among them) are as many as it wants, they give its hits without
+        searching again."""
         arrays = self._load()
         if arrays.tie_order:
             results = self._searcher.search(query, wanted)

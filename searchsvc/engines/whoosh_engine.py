@@ -242,8 +242,9 @@ class Reader:
         docs, scores, total = self._top(compiled, sort, offset, limit)
         return [(doc, score, self._searcher.stored_fields(doc)) for doc, score in zip(docs.tolist(), scores.tolist())], total
 
-    def sections(self, compiled: dict, sort: str, limit: int):
-        """(doc, score, report id) of the best ``limit`` hits, the stored fields of the i-th on demand, the total."""
+    def sections(self, compiled: dict, sort: str, limit: int, kept: dict | None = None):
+        """(doc, score, report id) of the best ``limit`` hits, the stored fields of the i-th on demand, the total.
+        (``kept`` is not needed: every hit is scored at once, ``compiled`` keeps them.)"""
         docs, scores, total = self._top(compiled, sort, 0, limit)
         docs = docs.tolist()
         return list(zip(docs, scores.tolist(), map(self.report_of, docs))), lambda i: self._searcher.stored_fields(docs[i]), total
