@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from typing import Callable, Collection, Hashable
 
@@ -219,13 +220,29 @@ HEAD = 16  # kept rows whose size is checked one by one, before the others at on
 
 
 def _close(sizes: list[int], count: int, size: int):
-    """The kept rows (of the first ``count``) that are about ``size`` words long, in order: the
-    first ``HEAD`` one by one (a copy mostly folds into one of the first rows; a row found there
-    spares the array work), the others at once."""
-    for k, other in enumerate(sizes[: min(count, HEAD)]):
-        if min(other, size) / max(other, size, 1) >= SAME_CONTENT:
-            yield k
+    """The kept rows (of the first ``count``) that are about ``size`` words long (the smaller of
+    the two at least ``SAME_CONTENT`` of the larger), in order: the first ``HEAD`` one by one (a
+    copy mostly folds into one of the first rows; a row found there spares the array work), the
+    others at once. Both sizes are whole numbers: that share is a range of sizes (``_near_sizes``)."""
+    low, high = _near_sizes(size)
+    yield from [k for k, other in enumerate(sizes[: min(count, HEAD)]) if low <= other <= high]
     if count > HEAD:
         rest = np.array(sizes[HEAD:count], dtype=np.int64)
-        close = np.minimum(rest, size) / np.maximum(np.maximum(rest, size), 1) >= SAME_CONTENT
-        yield from (np.flatnonzero(close) + HEAD).tolist()
+        yield from (np.flatnonzero((rest >= low) & (rest <= high)) + HEAD).tolist()
+
+
+_SHARE = Fraction(str(SAME_CONTENT))  # 4/5
+
+
+@lru_cache(maxsize=4096)
+def _near_sizes(size: int) -> tuple[int, int]:
+    """The sizes ``other`` with ``min(other, size) / max(other, size, 1) >= SAME_CONTENT``, for a
+    ``size`` of at least 1: from ``size`` times the share, rounded up, to ``size`` over it,
+    rounded down. In floating point too: the quotient of two sizes below 10,000 is never within
+    one part in 50,000 of the share unless equal to it, far more than a rounding (a section's
+    words are at most ``COMPARED``).
+
+    >>> _near_sizes(12), _near_sizes(100)
+    ((10, 15), (80, 125))
+    """
+    return -(-size * _SHARE.numerator // _SHARE.denominator), size * _SHARE.denominator // _SHARE.numerator

@@ -35,8 +35,10 @@ def signatures_of(generation) -> Signatures | None:
     return generation.cache["signatures"]
 
 
-def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None) -> list[ReportRow]:
-    """The first ``wanted_rows`` rows of the best sections: the best ``max(64, 4 * wanted_rows)``
+def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signatures: Signatures | None = None,
+            detailed: int | None = None) -> list[ReportRow]:
+    """The first ``wanted_rows`` rows of the best sections, the first ``detailed`` of them (all by
+    default) with their best sections (``Grouping``): the best ``max(64, 4 * wanted_rows)``
     grouped, then 4 times more while they make fewer rows (copies fold many reports into one),
     at most ``MAX_GROUPED`` sections. The stored fields of a section are read once, and only for
     the sections grouping looks at: with ``signatures``, for the rows kept only.
@@ -46,15 +48,17 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
     sections match, and the best n sections are the first n of the best 4n (ties are ordered),
     so the rows are the same as when it is asked for each step."""
     grouped = max(64, 4 * wanted_rows)
+    detailed = wanted_rows if detailed is None else detailed
     fetched: list = []
+    kept: dict = {}  # what the engine keeps of a fetch for the next (``_sections``)
     read: dict = {}  # document -> stored fields, across fetches
-    grouping = Grouping(detailed=wanted_rows, rows=wanted_rows)  # rows past the page are not made; across fetches
+    grouping = Grouping(detailed=detailed, rows=wanted_rows)  # rows past the page are not made; across fetches
     rows: list[ReportRow] = []
     while True:
         size = min(grouped, max(total, 1), MAX_GROUPED)
         if size > len(fetched):
             asked = min(_next_fetch(size, len(rows), wanted_rows, total), max(total, 1), MAX_GROUPED)
-            fetched, stored = _sections(engine, compiled, sort, asked)
+            fetched, stored = _sections(engine, compiled, sort, asked, kept)
 
             def cached(i: int, sections=fetched, stored=stored) -> dict:
                 doc = sections[i][0]
@@ -67,7 +71,7 @@ def _ranked(engine, compiled, sort: str, wanted_rows: int, total: int, signature
         try:
             rows = grouping.add(sections, cached, words, signatures.about if words is not None else None, same)
         except Stale:  # signatures of another index: grouped from the stored text
-            signatures, words, same, grouping = None, None, None, Grouping(detailed=wanted_rows, rows=wanted_rows)
+            signatures, words, same, grouping = None, None, None, Grouping(detailed=detailed, rows=wanted_rows)
             rows = grouping.add(sections, cached)
         if len(rows) >= wanted_rows or grouped >= min(total, MAX_GROUPED):
             return rows
@@ -101,12 +105,13 @@ def _next_fetch(size: int, rows: int, wanted_rows: int, total: int) -> int:
     return fetch
 
 
-def _sections(engine, compiled, sort: str, limit: int):
+def _sections(engine, compiled, sort: str, limit: int, kept: dict | None = None):
     """(document, score, report id) of the best ``limit`` sections and a function reading the
     stored fields of the i-th: the engine's ``sections`` when it has one (stored fields read
-    lazily), else from its ``page``."""
+    lazily; ``kept``: what it keeps of a fetch for the next one of the same search), else from
+    its ``page``."""
     if hasattr(engine, "sections"):
-        sections, stored, _ = engine.sections(compiled, sort, limit)
+        sections, stored, _ = engine.sections(compiled, sort, limit, kept)
         return sections, stored
     page, _ = engine.page(compiled, sort, 0, limit)
     return [(doc, score, fields["report_id"]) for doc, score, fields in page], lambda i: page[i][2]
@@ -118,7 +123,7 @@ def report_rows(engine, compiled, filters, parsed, request, total_reports, match
     the number of documents whose own number the query is that it did not find otherwise."""
     total = len(matched)
     wanted = request.page * request.per_page + 1
-    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures) if total else []
+    rows = _ranked(engine, compiled, request.sort, wanted, total, signatures, wanted - 1) if total else []  # the last row only tells a next page
     own = _own_rows(engine, filters, parsed.tree)
     if own:
         ids = {r.report_id for r in own}

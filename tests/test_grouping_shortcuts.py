@@ -6,6 +6,8 @@
 * ``reportrows._ranked``: asking the engine for more sections than are grouped (``_next_fetch``)
   makes the rows that asking it for each step's sections makes; an engine's best n sections are
   the first n of its best 4n (both engines, every sort), which that relies on;
+* ``grouping._near_sizes``: the sizes of about as many words, as whole numbers, are those the
+  division by the larger one keeps;
 * ``own_number_pattern``: "số" before a document's own code, looked for as a string first;
 * ``FacetTable.sections_per_report`` (Whoosh): the sections of each report, counted at once.
 """
@@ -74,7 +76,7 @@ class _Listed:
     def __init__(self, ranked: list[tuple]):
         self.ranked, self.asked = ranked, []
 
-    def sections(self, compiled, sort: str, limit: int):
+    def sections(self, compiled, sort: str, limit: int, kept: dict | None = None):
         self.asked.append(limit)
         top = self.ranked[:limit]
         return [(d, s, f["report_id"]) for d, s, f in top], lambda i: top[i][2], len(self.ranked)
@@ -121,6 +123,33 @@ def test_fetching_ahead_makes_the_rows_of_each_step(sections, wanted):
 ])
 def test_next_fetch(size, rows, wanted, total, expected):
     assert reportrows._next_fetch(size, rows, wanted, total) == expected
+
+
+def _about_as_long(size: int, other: int) -> bool:
+    """Whether two sections of these word counts may be near identical, as first written."""
+    return min(other, size) / max(other, size, 1) >= grouping.SAME_CONTENT
+
+
+@pytest.mark.parametrize("size, other, close", [
+    (10, 8, True),  # exactly the share (8 / 10 = 0.8): kept, as the division keeps it
+    (10, 7, False),
+    (10, 12, True),  # the larger one is the other: 10 / 12
+    (10, 13, False),  # 10 / 13 = 0.77
+    (4, 5, True),  # 4 / 5 exactly, the other way round
+    (12, 0, False),  # an empty section is near nothing
+    (1500, 1875, True),  # the most words a section compares (COMPARED characters): 1500 / 1875 = 0.8
+    (1500, 1876, False),
+])
+def test_near_sizes(size, other, close):
+    low, high = grouping._near_sizes(size)
+    assert (low <= other <= high) == close == _about_as_long(size, other)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 10_000), st.integers(0, 20_000))
+def test_near_sizes_are_the_sizes_the_division_keeps(size, other):
+    low, high = grouping._near_sizes(size)
+    assert (low <= other <= high) == _about_as_long(size, other)
 
 
 @pytest.mark.parametrize("q", ["năm", "tỉnh", "kinh tế", "đầu tư công", ""])

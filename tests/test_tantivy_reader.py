@@ -13,6 +13,7 @@ from searchsvc.engines.tantivy_engine import open_reader
 from searchsvc.engines.tantivy_writer import line_count
 from searchsvc.indexing import build_index, current_generation
 from searchsvc.normalize import fold, has_diacritics
+from searchsvc.query import parse_query
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -98,3 +99,27 @@ def test_the_vocabulary_keeps_one_string_for_a_term_without_accents(tmp_path):
     assert vocabulary == expected
     assert any(has_diacritics(v) for v in vocabulary.values()) and any(k == v for k, v in vocabulary.items())
     assert all(k is v for k, v in vocabulary.items() if k == v)  # memory: one string for both
+
+
+@pytest.mark.parametrize("margin", [2, 16])
+def test_a_search_wanting_more_hits_gives_what_a_search_of_its_own_gives(tmp_path, monkeypatch, margin):
+    """The hits a search fetched are ``kept`` (``Reader._ranked``): asking the
+    same search for more or fewer gives what a search of its own gives, whether the hits kept
+    serve it (every hit fetched, or enough scoring above the last one) or it searches again.
+    Ties are ordered by rank here (the path that fetches past the wanted hits), and the margin
+    is small enough that both happen."""
+    _, index_dir = _built(tmp_path)
+    reader = _reader(index_dir)
+    reader._load().tie_order = False
+    monkeypatch.setattr(type(reader), "TIE_MARGIN", margin)
+    reused = searched = 0
+    for q in ("năm", "kinh tế", "tỉnh", "đầu tư công"):
+        tree = parse_query(q).search_tree
+        compiled, kept = reader.compile(tree, {}), {}
+        total = len(reader.matching_docs(compiled))
+        assert total > 40 + margin, q  # the first fetch leaves hits out
+        for n in (40, 9, 1, total, total // 2, 5):
+            before = kept.get("ranked")
+            assert reader.sections(compiled, "relevance", n, kept)[0] == reader.sections(reader.compile(tree, {}), "relevance", n)[0], (q, n)
+            reused, searched = reused + (kept["ranked"] is before), searched + (kept["ranked"] is not before)
+    assert reused and searched

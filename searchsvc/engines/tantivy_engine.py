@@ -157,64 +157,78 @@ class Reader:
 
     def page(self, compiled: dict, sort: str, offset: int, limit: int):
         """(uid, score, stored fields) of one page, and the total number of hits."""
-        hits, total = self._top(compiled, sort, offset, limit)
-        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        hits, uids, total = self._top(compiled, sort, offset, limit)
         return [(uid, score, self._stored(address)) for uid, (score, address) in zip(uids, hits)], total
 
-    def sections(self, compiled: dict, sort: str, limit: int):
+    def sections(self, compiled: dict, sort: str, limit: int, kept: dict | None = None):
         """The best ``limit`` hits as (uid, score, report id), a function giving the stored
-        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total."""
-        hits, total = self._top(compiled, sort, 0, limit)
-        uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        fields of the i-th (read only when asked: ``grouping.group_sections``), and the total.
+        ``kept`` keeps the hits fetched for the next call of the same search (``_ranked``)."""
+        hits, uids, total = self._top(compiled, sort, 0, limit, kept)
         report_ids = self._load().report_ids
-        found = [(uid, score, report_ids[uid]) for uid, (score, _) in zip(uids, hits)]
+        found = list(zip(uids, map(_FIRST, hits), map(report_ids.__getitem__, uids)))
         return found, lambda i: self._stored(hits[i][1]), total
 
     def _stored(self, address) -> dict:
         return json.loads(self._searcher.doc(address).get_first("hit"))
 
-    def _top(self, compiled: dict, sort: str, offset: int, limit: int):
-        """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, and the total."""
+    def _top(self, compiled: dict, sort: str, offset: int, limit: int, kept: dict | None = None):
+        """(score, address) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, their
+        uids, and the total."""
         query = self._restricted(compiled, part="scored")
         if sort == "relevance":
-            hits, total = self._ranked(query, offset + limit)
-            hits = hits[offset : offset + limit]
+            hits, uids, total = self._ranked(query, offset + limit, {} if kept is None else kept)
+            hits, uids = hits[offset : offset + limit], (uids[offset : offset + limit] if uids is not None else None)
         else:
             key = "sort_new" if sort == "newest" else "sort_old"
             results = self._searcher.search(query, max(limit, 1), offset=offset, order_by_field=key, order=tantivy.Order.Asc)
             hits, total = [(0.0, address) for _, address in results.hits[:limit]], results.count
+            uids = None
         compiled["totals"][None] = total  # matching_docs, later in this search, needs it
-        return hits, total
+        if uids is None:
+            uids = self._searcher.fast_field_values("uid", [address for _, address in hits]) if hits else []
+        return hits, uids, total
 
-    def _ranked(self, query: tantivy.Query, wanted: int):
-        """The best ``wanted`` hits as (score, address), equal scores newest report first, then
-        by report id and section order (as Whoosh's), and the total.
+    def _ranked(self, query: tantivy.Query, wanted: int, kept: dict):
+        """The best ``wanted`` hits of ``query`` as (score, address), equal scores newest
+        report first, then by report id and section order (as Whoosh's), their uids (None when
+        not read), and the total.
 
         Tantivy breaks ties by segment and document, which merges reorder; so fetch past the
         last wanted hit (``TIE_MARGIN``), eight times as far while that still ends in a tie
         (reports repeat whole sections: ties can run long), and order the ties by date rank. Only the hits down to
         the last one scoring as the last wanted one can be wanted. When Tantivy's own order of
         documents is the date order, its ties are already right.
-        """
+
+        The hits fetched are ``kept`` for a later call of the same search wanting more (grouping,
+        which lets them go once grouped: kept longer, thousands of objects would outlive the young
+        generations of the garbage collector and bring its full collections sooner): when they
+        are every hit, or when the hits scoring above the last one fetched (every document
+        scoring more is among them) are as many as it wants, they give its hits without
+        searching again."""
         arrays = self._load()
         if arrays.tie_order:
             results = self._searcher.search(query, wanted)
-            return results.hits, results.count
-        fetch = wanted + self.TIE_MARGIN
-        results = self._searcher.search(query, fetch)
-        total, hits = results.count, results.hits
-        while len(hits) == fetch and hits[-1][0] == hits[wanted - 1][0]:
-            fetch *= 8
-            hits = self._searcher.search(query, fetch, count=False).hits
-        if not hits:
-            return [], total
-        if len(hits) > wanted:
-            last = hits[wanted - 1][0]
-            hits = hits[: next((i for i in range(wanted, len(hits)) if hits[i][0] != last), len(hits))]
-        uids = self._searcher.fast_field_values("uid", [address for _, address in hits])
-        scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
-        order = np.lexsort((arrays.tie_rank[np.array(uids, dtype=np.int64)], -scores))  # stable, as sorted()
-        return [hits[i] for i in order[:wanted].tolist()], total
+            return results.hits, None, results.count
+        hits, scores, fetch, total = kept.get("ranked", (None, None, 0, 0))
+        if hits is None or not (len(hits) < fetch or wanted <= np.count_nonzero(scores > scores[-1])):
+            fetch = wanted + self.TIE_MARGIN
+            results = self._searcher.search(query, fetch)
+            total, hits = results.count, results.hits
+            while len(hits) == fetch and hits[-1][0] == hits[wanted - 1][0]:
+                fetch *= 8
+                hits = self._searcher.search(query, fetch, count=False).hits
+            if not hits:
+                return [], [], total
+            scores = np.array(next(zip(*hits)), dtype=np.float64)  # the scores at once: a fetch may hand over thousands
+            kept["ranked"] = hits, scores, fetch, total
+        end = len(hits)
+        if end > wanted:  # down to the last hit scoring as the last wanted one
+            later = np.flatnonzero(scores[wanted:] != scores[wanted - 1])
+            end = wanted + int(later[0]) if len(later) else end
+        uids = np.array(self._searcher.fast_field_values("uid", [address for _, address in hits[:end]]), dtype=np.int64)
+        order = np.lexsort((arrays.tie_rank[uids], -scores[:end]))[:wanted]  # stable, as sorted()
+        return list(map(hits.__getitem__, order.tolist())), uids[order].tolist(), total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> "DocSet":
         """Every hit, as a ``DocSet`` of uids.

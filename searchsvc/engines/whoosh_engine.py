@@ -222,7 +222,8 @@ class Reader:
         return mask
 
     def _top(self, compiled: dict, sort: str, offset: int, limit: int):
-        """(doc, score) of the hits ``offset`` to ``offset + limit`` in ``sort`` order, and the total."""
+        """The documents and scores (arrays) of the hits ``offset`` to ``offset + limit`` in ``sort``
+        order, and the total: made Python numbers at once (a fetch for grouping has thousands)."""
         docs = self.matching_docs(compiled).array
         wanted = offset + limit
         if sort == "relevance":
@@ -233,17 +234,20 @@ class Reader:
             chosen = np.argpartition(ranks, wanted - 1)[:wanted] if len(docs) > wanted else np.arange(len(docs))
             order = chosen[np.argsort(ranks[chosen])]
             scores = np.zeros(self._n)
-        return [(int(doc), float(scores[doc])) for doc in docs[order][offset:wanted]], len(docs)
+        best = docs[order][offset:wanted]
+        return best, scores[best], len(docs)
 
     def page(self, compiled: dict, sort: str, offset: int, limit: int):
         """(doc, score, stored fields) of one page, and the total number of hits."""
-        top, total = self._top(compiled, sort, offset, limit)
-        return [(doc, score, self._searcher.stored_fields(doc)) for doc, score in top], total
+        docs, scores, total = self._top(compiled, sort, offset, limit)
+        return [(doc, score, self._searcher.stored_fields(doc)) for doc, score in zip(docs.tolist(), scores.tolist())], total
 
-    def sections(self, compiled: dict, sort: str, limit: int):
-        """(doc, score, report id) of the best ``limit`` hits, the stored fields of the i-th on demand, the total."""
-        top, total = self._top(compiled, sort, 0, limit)
-        return [(doc, score, self.report_of(doc)) for doc, score in top], lambda i: self._searcher.stored_fields(top[i][0]), total
+    def sections(self, compiled: dict, sort: str, limit: int, kept: dict | None = None):
+        """(doc, score, report id) of the best ``limit`` hits, the stored fields of the i-th on demand, the total.
+        (``kept`` is not needed: every hit is scored at once, ``compiled`` keeps them.)"""
+        docs, scores, total = self._top(compiled, sort, 0, limit)
+        docs = docs.tolist()
+        return list(zip(docs, scores.tolist(), map(self.report_of, docs))), lambda i: self._searcher.stored_fields(docs[i]), total
 
     def matching_docs(self, compiled: dict, excluding: str | None = None) -> DocSet:
         """Documents matching the query and every filter but ``excluding``."""
