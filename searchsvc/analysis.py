@@ -11,6 +11,7 @@ Whoosh pickles the schema into the index, so everything here is module-level and
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
@@ -19,7 +20,7 @@ from .normalize import TOKEN_RE, exact_form, fold
 
 __all__ = [
     "VietnameseTokenizer", "ExactFilter", "FoldFilter", "BigramFilter", "EXACT", "FOLDED", "EXACT_BIGRAMS",
-    "FOLDED_BIGRAMS", "split_compound", "bigrams", "analyze_text",
+    "FOLDED_BIGRAMS", "split_compound", "bigrams", "analyze_text", "analyze_joined", "Analyzed", "PAIR_JOIN",
 ]
 
 _PART = re.compile(r"[^\W_]+")
@@ -139,32 +140,121 @@ def bigrams(parts: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(parts, parts[1:])]
 
 
-class _ChunkCache(dict):
-    """A run of text between spaces -> (exact parts, folded parts, exact wholes, folded wholes).
+PAIR_JOIN = "_"  # joins the two syllables of a bigram in ``Analyzed`` ("đầu_tư"): never inside a part
 
-    "(84/NQ-CP)," -> (["84", "nq", "cp"], ["84", "nq", "cp"], ["84/nq-cp"], ["84/nq-cp"]).
+
+@dataclass(frozen=True)
+class Analyzed:
+    """A text analyzed (``analyze_joined``), each form as its tokens joined by single spaces.
+
+    The pairs are the bigrams of neighbouring parts (as ``BigramFilter`` pairs them, across
+    punctuation too), each joined by ``PAIR_JOIN``: "đầu tư công" -> "đầu_tư tư_công".
+    """
+
+    exact: str  # the parts of every token, accent-exact: "nghị quyết 84 nq cp"
+    folded: str  # the same, folded: "nghi quyet 84 nq cp"
+    exact_wholes: str  # the compounds, whole: "84/nq-cp"
+    folded_wholes: str
+    exact_pairs: str  # "nghị_quyết quyết_84 84_nq nq_cp"
+    folded_pairs: str
+
+
+class _Runs(dict):
+    """A run of text between spaces -> its exact parts, space-joined: "(84/NQ-CP)," -> "84 nq cp"
+    ("" for a run without a token). Analyzing a run fills its other forms too (``_FORMS``).
+
     Splitting at spaces first is safe: a token (``TOKEN_RE``) never holds one; and the same few
-    thousand runs keep coming back, so each is analyzed once.
+    thousand runs keep coming back, so each is analyzed once, and a whole text is assembled from
+    its runs by ``str.join`` over dictionary lookups, with no Python step per run.
     """
 
     LIMIT = 200_000  # distinct runs kept (2,000 reports hold about 50,000); then start over
 
-    def __missing__(self, chunk: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    def __missing__(self, run: str) -> str:
         parts, wholes = [], []
-        for token in TOKEN_RE.findall(chunk):
+        for token in TOKEN_RE.findall(run):
             pieces = split_compound(token)
             parts.extend(pieces)
             if len(pieces) > 1:
                 wholes.append(token)
-        value = ([_exact(p) for p in parts], [_fold(p) for p in parts],
+        forms = ([_exact(p) for p in parts], [_fold(p) for p in parts],
                  [_exact(w) for w in wholes], [_fold(w) for w in wholes])
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[chunk] = value
+        if any(token.split() != [token] for form in forms for token in form):
+            _ODD[run] = forms  # a form holding a space ("中" folds to "Zhong "): kept as lists
+        exact, folded, exact_wholes, folded_wholes = forms
+        _FOLDED[run] = " ".join(folded)
+        if wholes:
+            _WHOLES[run] = " ".join(exact_wholes), " ".join(folded_wholes)
+        # every part twice ("a a_b b"): the pairs of a text are its runs' joined, less both ends (``_pairs``)
+        _EXACT_DOUBLED[run] = PAIR_JOIN.join(f"{p} {p}" for p in exact)
+        _FOLDED_DOUBLED[run] = PAIR_JOIN.join(f"{p} {p}" for p in folded)
+        value = self[run] = " ".join(exact)
         return value
 
 
-_CHUNKS = _ChunkCache()
+_EXACT = _Runs()
+_FOLDED: dict[str, str] = {}
+_WHOLES: dict[str, tuple[str, str]] = {}  # the runs that hold a compound: its exact and folded forms
+_EXACT_DOUBLED: dict[str, str] = {}
+_FOLDED_DOUBLED: dict[str, str] = {}
+_ODD: dict[str, tuple] = {}  # runs a form of which a space would split: their four lists
+_FORMS = (_EXACT, _FOLDED, _WHOLES, _EXACT_DOUBLED, _FOLDED_DOUBLED, _ODD)
+
+
+def _pairs(parts: str, doubled: str) -> str:
+    """The pairs of a text, from its parts ("a b c") and its parts doubled ("a a_b b_c c").
+
+    >>> _pairs("đầu tư công", "đầu đầu_tư tư_công công")
+    'đầu_tư tư_công'
+    """
+    first, last = parts.find(" "), parts.rfind(" ")
+    return doubled[first + 1:len(doubled) - (len(parts) - last)] if first >= 0 else ""
+
+
+def _joined(runs: list[str], forms: dict[str, str]) -> str:
+    return " ".join(filter(None, map(forms.get, runs)))
+
+
+def _wholes(runs: list[str]) -> tuple[str, str]:
+    """The exact and the folded compounds of the runs (a few runs hold one)."""
+    wholes = [_WHOLES[run] for run in filter(_WHOLES.__contains__, runs)]
+    return " ".join(exact for exact, _ in wholes), " ".join(folded for _, folded in wholes)
+
+
+def analyze_joined(text: str | None) -> Analyzed:
+    """A text analyzed at once (``Analyzed``): what ``EXACT`` and ``FOLDED`` make of it, parts and
+    wholes apart, and what the bigram analyzers pair, joined by spaces.
+
+    >>> analyze_joined("Nghị quyết 84/NQ-CP, hoà")
+    Analyzed(exact='nghị quyết 84 nq cp hòa', folded='nghi quyet 84 nq cp hoa', exact_wholes='84/nq-cp', \
+folded_wholes='84/nq-cp', exact_pairs='nghị_quyết quyết_84 84_nq nq_cp cp_hòa', \
+folded_pairs='nghi_quyet quyet_84 84_nq nq_cp cp_hoa')
+    """
+    runs = (text or "").split()
+    if len(_EXACT) >= _Runs.LIMIT:  # between texts: a text's runs stay in every form while it is assembled
+        for forms in _FORMS:
+            forms.clear()
+    exact = " ".join(filter(None, map(_EXACT.__getitem__, runs)))  # analyzes the new runs
+    if _ODD and not _ODD.keys().isdisjoint(runs):
+        lists = _lists(runs)
+        exact, folded, exact_wholes, folded_wholes = map(" ".join, lists)
+        return Analyzed(exact, folded, exact_wholes, folded_wholes, *(
+            " ".join(map(PAIR_JOIN.join, zip(parts, parts[1:]))) for parts in lists[:2]))
+    folded = _joined(runs, _FOLDED)
+    return Analyzed(exact, folded, *_wholes(runs),
+                    _pairs(exact, PAIR_JOIN.join(filter(None, map(_EXACT_DOUBLED.get, runs)))),
+                    _pairs(folded, PAIR_JOIN.join(filter(None, map(_FOLDED_DOUBLED.get, runs)))))
+
+
+def _lists(runs: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The four forms of the runs (analyzed already) as lists of tokens, run by run."""
+    forms = ([], [], [], [])
+    for run in runs:
+        odd = _ODD.get(run)
+        wholes = _WHOLES.get(run, ("", ""))
+        for index, joined in enumerate((_EXACT[run], _FOLDED[run], *wholes)):
+            forms[index].extend(odd[index] if odd else joined.split())
+    return forms
 
 
 def analyze_text(text: str | None) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -175,15 +265,12 @@ def analyze_text(text: str | None) -> tuple[list[str], list[str], list[str], lis
     >>> analyze_text("Nghị quyết 84/NQ-CP, hoà")
     (['nghị', 'quyết', '84', 'nq', 'cp', 'hòa'], ['nghi', 'quyet', '84', 'nq', 'cp', 'hoa'], ['84/nq-cp'], ['84/nq-cp'])
     """
-    exact, folded, exact_wholes, folded_wholes = [], [], [], []
-    for chunk in (text or "").split():
-        e, f, ew, fw = _CHUNKS[chunk]
-        exact += e
-        folded += f
-        if ew:
-            exact_wholes += ew
-            folded_wholes += fw
-    return exact, folded, exact_wholes, folded_wholes
+    runs = (text or "").split()
+    analyzed = analyze_joined(text)
+    if _ODD and not _ODD.keys().isdisjoint(runs):
+        return _lists(runs)
+    return (analyzed.exact.split(), analyzed.folded.split(), analyzed.exact_wholes.split(),
+            analyzed.folded_wholes.split())
 
 
 EXACT: Composable = VietnameseTokenizer() | ExactFilter()
