@@ -179,8 +179,9 @@ class _Runs(dict):
                 wholes.append(token)
         forms = ([_exact(p) for p in parts], [_fold(p) for p in parts],
                  [_exact(w) for w in wholes], [_fold(w) for w in wholes])
+        _LISTS[run] = forms
         if any(token.split() != [token] for form in forms for token in form):
-            _ODD[run] = forms  # a form holding a space ("中" folds to "Zhong "): kept as lists
+            _ODD.add(run)  # a form holding a space ("中" folds to "Zhong "): the text is made from the lists
         exact, folded, exact_wholes, folded_wholes = forms
         _FOLDED[run] = " ".join(folded)
         if wholes:
@@ -197,8 +198,9 @@ _FOLDED: dict[str, str] = {}
 _WHOLES: dict[str, tuple[str, str]] = {}  # the runs that hold a compound: its exact and folded forms
 _EXACT_DOUBLED: dict[str, str] = {}
 _FOLDED_DOUBLED: dict[str, str] = {}
-_ODD: dict[str, tuple] = {}  # runs a form of which a space would split: their four lists
-_FORMS = (_EXACT, _FOLDED, _WHOLES, _EXACT_DOUBLED, _FOLDED_DOUBLED, _ODD)
+_LISTS: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {}  # the four forms as tokens
+_ODD: set[str] = set()  # runs a token of which holds a space
+_FORMS = (_EXACT, _FOLDED, _WHOLES, _EXACT_DOUBLED, _FOLDED_DOUBLED, _LISTS, _ODD)
 
 
 def _pairs(parts: str, doubled: str) -> str:
@@ -230,12 +232,9 @@ def analyze_joined(text: str | None) -> Analyzed:
 folded_wholes='84/nq-cp', exact_pairs='nghị_quyết quyết_84 84_nq nq_cp cp_hòa', \
 folded_pairs='nghi_quyet quyet_84 84_nq nq_cp cp_hoa')
     """
-    runs = (text or "").split()
-    if len(_EXACT) >= _Runs.LIMIT:  # between texts: a text's runs stay in every form while it is assembled
-        for forms in _FORMS:
-            forms.clear()
+    runs = _runs(text)
     exact = " ".join(filter(None, map(_EXACT.__getitem__, runs)))  # analyzes the new runs
-    if _ODD and not _ODD.keys().isdisjoint(runs):
+    if _ODD and not _ODD.isdisjoint(runs):
         lists = _lists(runs)
         exact, folded, exact_wholes, folded_wholes = map(" ".join, lists)
         return Analyzed(exact, folded, exact_wholes, folded_wholes, *(
@@ -246,14 +245,31 @@ folded_pairs='nghi_quyet quyet_84 84_nq nq_cp cp_hoa')
                     _pairs(folded, PAIR_JOIN.join(filter(None, map(_FOLDED_DOUBLED.get, runs)))))
 
 
+def _runs(text: str | None) -> list[str]:
+    """The runs of a text between spaces; the cache starts over first when it is full (never while
+    a text is assembled: its runs stay in every form)."""
+    if len(_EXACT) >= _Runs.LIMIT:
+        for forms in _FORMS:
+            forms.clear()
+    return (text or "").split()
+
+
 def _lists(runs: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
-    """The four forms of the runs (analyzed already) as lists of tokens, run by run."""
+    """The four forms of the runs as lists of tokens: the cached lists, whose strings keep their
+    hash (Whoosh counts them)."""
     forms = ([], [], [], [])
+    exact, folded, exact_wholes, folded_wholes = forms
     for run in runs:
-        odd = _ODD.get(run)
-        wholes = _WHOLES.get(run, ("", ""))
-        for index, joined in enumerate((_EXACT[run], _FOLDED[run], *wholes)):
-            forms[index].extend(odd[index] if odd else joined.split())
+        lists = _LISTS.get(run)
+        if lists is None:
+            _EXACT[run]  # analyzes it
+            lists = _LISTS[run]
+        e, f, ew, fw = lists
+        exact += e
+        folded += f
+        if ew:
+            exact_wholes += ew
+            folded_wholes += fw
     return forms
 
 
@@ -265,12 +281,7 @@ def analyze_text(text: str | None) -> tuple[list[str], list[str], list[str], lis
     >>> analyze_text("Nghị quyết 84/NQ-CP, hoà")
     (['nghị', 'quyết', '84', 'nq', 'cp', 'hòa'], ['nghi', 'quyet', '84', 'nq', 'cp', 'hoa'], ['84/nq-cp'], ['84/nq-cp'])
     """
-    runs = (text or "").split()
-    analyzed = analyze_joined(text)
-    if _ODD and not _ODD.keys().isdisjoint(runs):
-        return _lists(runs)
-    return (analyzed.exact.split(), analyzed.folded.split(), analyzed.exact_wholes.split(),
-            analyzed.folded_wholes.split())
+    return _lists(_runs(text))
 
 
 EXACT: Composable = VietnameseTokenizer() | ExactFilter()
