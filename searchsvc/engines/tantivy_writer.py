@@ -6,7 +6,7 @@ the indexer's worker processes) and the ``Writer``. See ``tantivy_engine`` for t
   (``analyze``): the parts of compounds at consecutive positions ("84/NQ-CP" -> "84 nq cp"), then
   the whole compounds ("84/nq-cp", "covid-19") that a one-word query looks up; and, as Whoosh's
   ``body_b``/``body_eb``, the body's syllable bigrams ("đầu_tư tư_công"), so that a phrase in the
-  body is term lookups. Each distinct run of text is analyzed once (``analysis.analyze_joined``).
+  body is term lookups. Each distinct run of text is analyzed once (``analysis.analyze_text``).
 * The writer numbers documents (``uid``, a u64 fast field) and writes one line per document —
   report and facet values — to ``facets.jsonl`` beside the index (``tantivy_arrays`` reads it).
 * Every file is written once and replaced, never changed in place: a new generation may share
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tantivy
 
-from ..analysis import PAIR_JOIN, Analyzed, analyze_joined
+from ..analysis import analyze_text
 from ..schema import FACET_COLUMNS, HEADING_BOOST
 
 __all__ = ["SCHEMA", "LAYOUT_VERSION", "LAYOUT_FILE", "FACETS_FILE", "ROW_SEP", "FACETS", "BIGRAM_JOIN", "Writer",
@@ -33,7 +33,7 @@ FACETS_FILE = "facets.jsonl"  # line n: the report and facet values of document 
 WRITER_HEAP = 256_000_000  # bytes; fewer, larger segments than Tantivy's default 128 MB
 WRITER_THREADS = 1  # the indexer's worker processes (parsing, ``prepare``) keep the other cores busy; one segment
 TOKENIZER = "searchsvc_ws"  # tokens come pre-analyzed, separated by single spaces
-BIGRAM_JOIN = PAIR_JOIN  # joins the two syllables of a bigram term ("đầu_tư"): never inside a token
+BIGRAM_JOIN = "_"  # joins the two syllables of a bigram term ("đầu_tư"): never inside a token
 ROW_SEP = "\x1e"  # joins report id and facet columns in a line of FACETS_FILE (values use MULTI_SEP)
 FACETS = tuple(FACET_COLUMNS)  # the order of facet columns in a line
 
@@ -91,6 +91,17 @@ def _check_layout(path: Path) -> None:
 
 
 # --- analysis ---------------------------------------------------------------------------------------
+def analyze_parts(text: str | None) -> tuple[str, str, str, str]:
+    """(exact parts, folded parts, exact wholes, folded wholes) of a text (``analysis.analyze_text``),
+    each space-joined.
+
+    >>> analyze_parts("Nghị quyết 84/NQ-CP, hoà")
+    ('nghị quyết 84 nq cp hòa', 'nghi quyet 84 nq cp hoa', '84/nq-cp', '84/nq-cp')
+    """
+    exact, folded, exact_wholes, folded_wholes = analyze_text(text)
+    return " ".join(exact), " ".join(folded), " ".join(exact_wholes), " ".join(folded_wholes)
+
+
 def analyze(text: str | None) -> tuple[str, str]:
     """The accent-exact and the folded tokens of a text, as Tantivy's whitespace tokenizer splits them.
 
@@ -103,20 +114,27 @@ def analyze(text: str | None) -> tuple[str, str]:
     >>> analyze("Nghị quyết 84/NQ-CP, hoà")
     ('nghị quyết 84 nq cp hòa 84/nq-cp', 'nghi quyet 84 nq cp hoa 84/nq-cp')
     """
-    return _with_wholes(analyze_joined(text))
-
-
-def _with_wholes(analyzed: Analyzed) -> tuple[str, str]:
-    return _joined(analyzed.exact, analyzed.exact_wholes), _joined(analyzed.folded, analyzed.folded_wholes)
+    exact, folded, exact_wholes, folded_wholes = analyze_parts(text)
+    return _joined(exact, exact_wholes), _joined(folded, folded_wholes)
 
 
 def _joined(parts: str, wholes: str) -> str:
     return f"{parts} {wholes}" if wholes else parts
 
 
+def _bigram_text(parts: list[str]) -> str:
+    """Every pair of neighbouring parts, as ``analysis.BigramFilter`` makes them (across
+    punctuation too), one token each. (Tantivy's regex tokenizer could pair them itself, but
+    costs three times as much as this join.)
+
+    >>> _bigram_text(["đầu", "tư", "công"])
+    'đầu_tư tư_công'
+    """
+    return " ".join(map(BIGRAM_JOIN.join, zip(parts, parts[1:])))
+
+
 def bigrams(parts: list[str]) -> list[str]:
-    """The bigram terms of a sequence of analyzed syllables (``analysis.bigrams``), as
-    ``analysis.Analyzed`` pairs them in a text."""
+    """The bigram terms of a sequence of analyzed syllables (``analysis.bigrams``)."""
     return [f"{a}{BIGRAM_JOIN}{b}" for a, b in zip(parts, parts[1:])]
 
 
@@ -212,12 +230,12 @@ def prepare(document: dict) -> tuple[dict, str]:
     """A document of ``schema.section_documents`` as ``Writer.add`` takes it: its Tantivy fields
     but the uid, and its line of ``facets.jsonl``. All the Python analysis happens here, so that
     the indexer runs it in worker processes, next to parsing (a pure function; the result pickles)."""
-    analyzed = analyze_joined(document["body"])
-    body, body_f = _with_wholes(analyzed)
+    body, body_f, body_wholes, body_f_wholes = analyze_text(document["body"])  # lists: the bigrams pair them
     heading, heading_f = analyze(document["heading"])
     sort_date, report_id, order = document["sort_date"], document["report_id"], f"{document['order']:08d}"
     fields = {
-        "body": body, "body_f": body_f, "body_eb": analyzed.exact_pairs, "body_b": analyzed.folded_pairs,
+        "body": " ".join(body + body_wholes), "body_f": " ".join(body_f + body_f_wholes),
+        "body_eb": _bigram_text(body), "body_b": _bigram_text(body_f),
         "heading": _heading(heading), "heading_f": _heading(heading_f),
         "instruments": _keywords(document["instruments"]),
         "report_id": report_id,
