@@ -7,9 +7,8 @@ the index, one per distinct word. Two signatures have exactly as many numbers in
 two word sets have words (a bijection, not a hash: nothing can collide), so ``near_identical``
 gives the same answer on either.
 
-The worker processes that parse a report give each section's words (``indexing``, by
-``section_words``); this process
-numbers them (``Recorder``) and writes, beside the engine's index, in ``<generation>/signatures/``:
+The worker processes that parse a report give each section's words (``indexing``, by ``section_words``);
+this process numbers them (``Recorder``) and writes, beside the engine's index, in ``<generation>/signatures/``:
 
 * one *part* per indexing run that added sections: ``part-N.bin``, the distinct signatures as
   uint32 numbers one after the other (read a signature at a time, with ``os.pread``: only what a
@@ -152,9 +151,8 @@ class Recorder:
         self._reports.append([report_id, *about])
         vocabulary, distinct = self._vocabulary, self._distinct
         for order, words in enumerate(sections):
-            for word in set(words).difference(vocabulary):
-                vocabulary[word] = len(vocabulary)  # (numbered in any order: only sets are compared)
-            key = np.array(sorted(map(vocabulary.__getitem__, words)), dtype="<u4").tobytes()
+            numbers = sorted(vocabulary.setdefault(w, len(vocabulary)) for w in words)
+            key = np.array(numbers, dtype="<u4").tobytes()
             self._rows.append((report, order, distinct.setdefault(key, len(distinct))))
 
     def commit(self) -> None:
