@@ -31,13 +31,12 @@ from .generations import (
     IndexBusy, IndexUnavailable, Records, current_generation, engine_of, exclusive, link_generation, live_citations,
     next_generation_name, open_and_warm, read_manifest, remove_stale, switch, why_unusable, write_citations, write_new,
 )
-from .grouping import words_of
 from .ingest import assign_report_ids, corpus_files, file_digest, is_report_id, is_supported, read_report
 from .loaders import LoadError
 from .processes import exit_with_parent
 from .progress import task as progress_task, track
 from .schema import SCHEMA_VERSION, catalogue_records, section_documents
-from .signatures import Recorder
+from .signatures import Recorder, section_words
 
 __all__ = [
     "IndexSummary", "IndexBusy", "IndexUnavailable", "build_index", "current_generation", "read_manifest",
@@ -158,7 +157,7 @@ def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
         instruments=list(dict.fromkeys(record["key"] for record in records)),
         report_json=json.dumps(report.to_dict(with_text=True), ensure_ascii=False).encode(),
         about=(report.title, report.province, report.year or 0, report.period, report.report_date),
-        words=[tuple(words_of(document["body"])) for document in documents],
+        words=[section_words(document["body"]) for document in documents],
     )
 
 

@@ -7,8 +7,8 @@ the index, one per distinct word. Two signatures have exactly as many numbers in
 two word sets have words (a bijection, not a hash: nothing can collide), so ``near_identical``
 gives the same answer on either.
 
-The worker processes that parse a report give each section's words (``indexing``); this process
-numbers them (``Recorder``) and writes, beside the engine's index, in ``<generation>/signatures/``:
+The worker processes that parse a report give each section's words (``indexing``, by ``section_words``);
+this process numbers them (``Recorder``) and writes, beside the engine's index, in ``<generation>/signatures/``:
 
 * one *part* per indexing run that added sections: ``part-N.bin``, the distinct signatures as
   uint32 numbers one after the other (read a signature at a time, with ``os.pread``: only what a
@@ -30,20 +30,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .grouping import ABOUT
+from .grouping import ABOUT, COMPARED
+from .normalize import TOKEN_RE, fold
 
-__all__ = ["FOLDER", "Recorder", "Signatures", "Stale", "About", "words_for"]
+__all__ = ["FOLDER", "Recorder", "Signatures", "Stale", "About", "words_for", "section_words"]
 
 FOLDER = "signatures"
 COMPLETE = "complete.json"  # {"generation": the generation's folder name, "parts": their number}
@@ -77,6 +80,34 @@ def _write_new(path: Path, data: bytes) -> None:
     path.unlink(missing_ok=True)
     with open(path, "xb") as handle:
         handle.write(data)
+
+
+class _RunWords(dict):
+    """A run of text between spaces -> its words as ``grouping.words_of`` takes them: "(Nghị" ->
+    ("nghi",), "84/NQ-CP," -> () (a digit). A run's words are the text's words there: folding
+    is character by character, and every space folds to a space (tested)."""
+
+    LIMIT = 200_000  # distinct runs kept; then start over
+
+    def __missing__(self, run: str) -> tuple[str, ...]:
+        value = self[run] = tuple(word for word in TOKEN_RE.findall(fold(run)) if not _DIGIT.search(word))
+        return value
+
+
+_DIGIT = re.compile(r"\d")
+_RUN_WORDS = _RunWords()
+
+
+def section_words(body: str) -> tuple[str, ...]:
+    """``grouping.words_of`` of a section's body (in some order), made from its runs of text
+    between spaces, each folded once in a process: the indexer gives every section's words.
+
+    >>> sorted(section_words("Nghị quyết 84/NQ-CP (nghị quyết)"))
+    ['nghi', 'quyet']
+    """
+    if len(_RUN_WORDS) >= _RunWords.LIMIT:
+        _RUN_WORDS.clear()
+    return tuple(set(chain.from_iterable(map(_RUN_WORDS.__getitem__, body[:COMPARED].split()))))
 
 
 class Recorder:
