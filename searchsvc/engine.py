@@ -16,12 +16,14 @@ import json
 import logging
 import os
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engines import get_engine
 from .generations import file_check
 from .indexing import IndexUnavailable, current_generation, read_manifest
+from .memory import settle_long_lived
 from .ingest import inside
 from .instruments import Catalogue, build_catalogue, instrument_aliases
 from .query import Word
@@ -47,10 +49,13 @@ class Generation:
 class _GuardedReader:
     """An engine's reader whose failures (``OSError``, ``ValueError``, whatever a damaged file
     makes the engine raise) are ``IndexUnavailable`` saying how to rebuild, and are recorded on
-    the generation for the health check."""
+    the generation for the health check. It refers to its generation weakly: a replaced
+    generation is freed as soon as no request holds it, with no cycle for the collector to find
+    (``memory.settle_long_lived`` leaves a server's objects out of its passes)."""
 
     def __init__(self, reader, generation: Generation, hint: str):
-        self._reader, self._generation, self._hint = reader, generation, hint
+        self._reader, self._generation, self._hint = reader, weakref.ref(generation), hint
+        self._path = generation.path
 
     def __getattr__(self, name: str):
         value = getattr(self._reader, name)
@@ -66,9 +71,11 @@ class _GuardedReader:
         return guarded
 
     def _failed(self, error: Exception) -> IndexUnavailable:
-        _log.exception("Engine failure on %s", self._generation.path, exc_info=error)
-        message = f"Chỉ mục {self._generation.path} bị hỏng, tìm kiếm thất bại: {error}. {self._hint}"
-        self._generation.failure = message
+        _log.exception("Engine failure on %s", self._path, exc_info=error)
+        message = f"Chỉ mục {self._path} bị hỏng, tìm kiếm thất bại: {error}. {self._hint}"
+        generation = self._generation()
+        if generation is not None:  # else replaced and let go of: no health check asks about it
+            generation.failure = message
         return IndexUnavailable(message)
 
 
@@ -159,6 +166,7 @@ class SearchIndex:
         for all of it, none pays it alone."""
         try:
             generation.reader.warm()
+            settle_long_lived()  # what was read is kept while the generation serves (``memory``)
         except IndexUnavailable:  # recorded on the generation: the health check says so
             pass
         finally:
@@ -208,6 +216,7 @@ class SearchIndex:
                             f"Chỉ mục {generation.path} bị hỏng: không đọc được citations.json. "
                             f"Hãy chạy: searchsvc index --index {self.index_dir} --full"
                         ) from error
+                    self._settle()
         return generation.cache["citations"]
 
     def catalogue(self, generation: Generation | None = None) -> Catalogue:
@@ -215,7 +224,14 @@ class SearchIndex:
         generation = generation or self.generation
         if "catalogue" not in generation.cache:
             generation.cache["catalogue"] = build_catalogue(self.citations(generation))
+            self._settle()
         return generation.cache["catalogue"]
+
+    def _settle(self) -> None:
+        """A server's index (``warm``) keeps what it has just read out of the collector's full
+        passes (``memory.settle_long_lived``): millions of objects once citations are parsed."""
+        if self._warming:
+            settle_long_lived()
 
     def aliases(self, generation: Generation | None = None) -> dict[str, str]:
         """The catalogue's aliases (undated key -> dated key), from the instrument keys the
