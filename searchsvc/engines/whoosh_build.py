@@ -41,6 +41,14 @@ SEGMENT_POSTINGS = 8_000_000  # postings a builder's segment holds before it sta
 CACHED_VALUES = 4096  # field values whose analysis a builder keeps (cleared when full)
 
 
+class _Vocabulary(dict):
+    """term -> its number, in the order first seen: a term not yet in it gets the next one."""
+
+    def __missing__(self, term) -> int:
+        self[term] = number = len(self)
+        return number
+
+
 class _Terms:
     """The terms of a field's postings in a segment, in document order, as numbers into its
     vocabulary (4 bytes a posting: the analyzer's strings of each document are not kept)."""
@@ -48,15 +56,11 @@ class _Terms:
     __slots__ = ("vocabulary", "codes")
 
     def __init__(self):
-        self.vocabulary: dict = {}  # term -> its number, in the order first seen
+        self.vocabulary = _Vocabulary()
         self.codes = array("I")
 
     def extend(self, terms) -> None:
-        vocabulary = self.vocabulary
-        new = set(terms).difference(vocabulary)  # looks each term up in the vocabulary (``keys() - keys()`` reads all of it)
-        if new:
-            vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new))))
-        self.codes.extend(map(vocabulary.__getitem__, terms))
+        self.codes.extend(map(self.vocabulary.__getitem__, terms))
 
     def __len__(self) -> int:
         return len(self.codes)
