@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema, UnknownFieldError
 from whoosh.index import create_in
 
 from searchsvc.analysis import EXACT
 from searchsvc.engines import whoosh_build
-from searchsvc.engines.whoosh_build import SegmentBuilder, check_schema
+from searchsvc.engines.whoosh_build import SegmentBuilder, _stable_order, check_schema
 from searchsvc.engines.whoosh_engine import prepare
 from searchsvc.engines.whoosh_writer import Codec, worker_writer
 from searchsvc.schema import CountedText, build_schema, section_documents
@@ -168,3 +170,21 @@ def test_documents_a_builder_cannot_write_as_whoosh_would_are_refused(tmp_path, 
 def test_the_engine_schema_is_one_a_builder_writes():
     check_schema(build_schema())
     assert whoosh_build.SEGMENT_POSTINGS > 0
+
+
+@pytest.mark.parametrize("ranks, count", [
+    ([], 1),  # nothing to order
+    ([2, 0, 2, 1, 0], 3),  # equal ranks keep their order (postings stay in document order)
+    ([65535, 0, 65535], 65536),  # the widest 16-bit ranks
+    ([70000, 3, 70000, 3, 65536, 1], 70001),  # beyond 16 bits: sorted by the low bits, then the high ones
+])
+def test_stable_order_is_numpys_stable_argsort(ranks, count):
+    ranks = np.array(ranks, dtype=np.int64)
+    assert _stable_order(ranks, count).tolist() == np.argsort(ranks, kind="stable").tolist()
+
+
+@given(st.lists(st.integers(0, 200_000), max_size=300))
+def test_stable_order_agrees_with_numpy_on_any_ranks(ranks):
+    ranks = np.array(ranks, dtype=np.int64)
+    count = int(ranks.max()) + 1 if len(ranks) else 1
+    assert _stable_order(ranks, count).tolist() == np.argsort(ranks, kind="stable").tolist()

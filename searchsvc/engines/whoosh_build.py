@@ -75,7 +75,21 @@ class _Terms:
         ranks = rank[np.frombuffer(self.codes, dtype=np.uint32)]
         bounds = np.zeros(len(distinct) + 1, dtype=np.int64)
         np.cumsum(np.bincount(ranks, minlength=len(distinct)), out=bounds[1:])
-        return distinct, np.argsort(ranks, kind="stable"), bounds
+        return distinct, _stable_order(ranks, len(distinct)), bounds
+
+
+def _stable_order(ranks: np.ndarray, count: int) -> np.ndarray:
+    """``np.argsort(ranks, kind="stable")`` of ranks below ``count``, by NumPy's radix sort of
+    16-bit keys (several times faster than its merge sort of wider ones): the low 16 bits,
+    then the high ones.
+
+    >>> _stable_order(np.array([70000, 3, 70000, 3, 65536]), 70001).tolist()
+    [1, 3, 4, 0, 2]
+    """
+    if count <= 1 << 16:
+        return np.argsort(ranks.astype(np.uint16), kind="stable")
+    order = np.argsort((ranks & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((ranks[order] >> 16).astype(np.uint16), kind="stable")]
 
 
 class _Counted:
