@@ -7,22 +7,20 @@ manifest recorded is not read again), writes the manifest and only then points C
 file a run writes is a new file (written under a name it first unlinks, or replaced), never one
 of the live generation's written through a shared link.
 
-Files are parsed (``read_report``, ``section_documents``, the engine's ``prepare``) in a pool of
-worker processes while this process feeds the engine's writer, in corpus order.
+Files are parsed (``read_report``, ``section_documents``, the engine's ``prepare``) by worker
+processes (``workers``) while this process feeds the engine's writer, in corpus order; in a full
+build by an engine that writes in its workers (``worker_writer``: Whoosh), each worker writes
+the documents of the files it parses, and only the rest of a file comes back.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -33,10 +31,10 @@ from .generations import (
 )
 from .ingest import assign_report_ids, corpus_files, file_digest, is_report_id, is_supported, read_report
 from .loaders import LoadError
-from .processes import exit_with_parent
 from .progress import task as progress_task, track
 from .schema import SCHEMA_VERSION, catalogue_records, section_documents
 from .signatures import Recorder, section_words
+from .workers import Workers
 
 __all__ = [
     "IndexSummary", "IndexBusy", "IndexUnavailable", "build_index", "current_generation", "read_manifest",
@@ -129,19 +127,20 @@ class _Parsed:
     do is add, write and count."""
 
     error: str | None = None  # why the file is skipped (``LoadError``)
-    documents: list = field(default_factory=list)  # the engine's prepared documents
+    documents: list = field(default_factory=list)  # the engine's prepared documents (none when a worker wrote them)
+    written: int = 0  # documents a worker's writer wrote
     sections: int = 0
     citations: bytes = b"[]"  # the report's catalogue records, serialized (its line of citations.json)
     citation_count: int = 0
     instruments: list[str] = field(default_factory=list)  # the keys it cites, each once
     report_json: bytes = b""  # reports/ID.json
     about: tuple = ()  # (title, province, year, period, date) of the report (``signatures``)
-    words: list = field(default_factory=list)  # the words of each section (``grouping.words_of``)
+    words: list = field(default_factory=list)  # the words of each section (``signatures.section_words``)
 
 
-def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
+def _parse(engine: str, job: tuple[Path, str], writer=None) -> _Parsed:
     """Parse one corpus file (path, report id) for the index: a pure function of the file, whose
-    result pickles."""
+    result pickles; its documents go to ``writer`` when there is one (a worker's, ``worker_writer``)."""
     try:
         report = read_report(*job)
     except LoadError as error:
@@ -149,8 +148,13 @@ def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
     records = catalogue_records(report)
     prepare = get_engine(engine).prepare
     documents = section_documents(report)
+    prepared = [prepare(document) for document in documents]
+    if writer is not None:
+        for document in prepared:
+            writer.add(document)
     return _Parsed(
-        documents=[prepare(document) for document in documents],
+        documents=[] if writer is not None else prepared,
+        written=len(prepared) if writer is not None else 0,
         sections=len(report.sections),
         citations=json.dumps(records, ensure_ascii=False).encode(),
         citation_count=len(records),
@@ -163,8 +167,8 @@ def _parse(engine: str, job: tuple[Path, str]) -> _Parsed:
 
 def _worker_count() -> int:
     """One worker per core this process may run on: this process mostly waits for them (the
-    engines' writers index in threads of their own or are light next to parsing). None on a
-    single core, where they would only add the pickling."""
+    engines' writers index in threads of their own, in the workers, or are light next to
+    parsing). None on a single core, where they would only add the pickling."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -172,42 +176,36 @@ def _worker_count() -> int:
     return cores if cores > 1 else 0
 
 
-def _start_worker() -> None:
-    """In a worker: Ctrl-C is for the indexing run, which stops its workers itself; and a worker
-    whose indexing run is gone (``kill -9``) exits rather than wait for tasks forever."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent()
+class _Parsing:
+    """The files parsed (``_parse``), in order (``results``), and, at the end, what worker
+    processes wrote (``finish``)."""
+
+    def __init__(self, results: Iterator[_Parsed], workers: Workers | None = None):
+        self.results, self._workers = results, workers
+
+    def finish(self) -> list:
+        """What each worker's writer wrote (``worker_writer``), once every file is taken."""
+        return self._workers.finish() if self._workers is not None else []
 
 
 @contextmanager
-def _parsing(paths: list[tuple[Path, str]], engine: str, workers: int | None) -> Iterator[Iterator[_Parsed]]:
-    """The files parsed (``_parse``), in order: by ``workers`` processes (None: ``_worker_count``),
-    or in this process (no workers, or a few files). The workers start on entering, before an
-    engine's writer starts threads (forking copies none of them); on leaving, files not yet
-    parsed are dropped. A worker that dies (out of memory) fails the run (``BrokenProcessPool``)
-    instead of hanging it."""
+def _parsing(paths: list[tuple[Path, str]], engine: str, workers: int | None, written: Path | None) -> Iterator[_Parsing]:
+    """The files parsed by ``workers`` processes (None: ``_worker_count``), or in this process
+    (no workers, or a few files). Given ``written`` (a new index of an engine with a
+    ``worker_writer``), each worker writes its files' documents there. The workers start on
+    entering, before an engine's writer starts threads (forking copies none of them), and get
+    files once the results are asked for; on leaving, files not yet parsed are dropped."""
     parse = partial(_parse, engine)
     workers = min(_worker_count() if workers is None else workers, len(paths))
     if len(paths) < POOL_MIN_FILES or workers < 1:
-        yield map(parse, paths)
+        yield _Parsing(map(parse, paths))
         return
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker)
+    make = getattr(get_engine(engine), "worker_writer", None)
+    pool = Workers(workers, parse, partial(make, written) if make and written else None, PENDING_PER_WORKER)
     try:
-        remaining = iter(paths)
-        first = deque(pool.submit(parse, path) for path in islice(remaining, PENDING_PER_WORKER * workers))
-        yield _in_order(first, (pool.submit(parse, path) for path in remaining))
+        yield _Parsing(pool.parsed(paths), pool)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _in_order(pending: deque[Future], more: Iterator[Future]) -> Iterator[_Parsed]:
-    """The results of the ``pending`` files in order, each one taken replaced by one of ``more``:
-    no more files are handed out ahead of the writer than at first, so that a writer slower than
-    the workers (Whoosh's) does not pile up parsed files."""
-    while pending:
-        parsed = pending.popleft().result()
-        pending.extend(islice(more, 1))
-        yield parsed
+        pool.close()
 
 
 # --- the build --------------------------------------------------------------------------------------
@@ -284,7 +282,8 @@ def build_index(
 
         step("prepare")
         generation = index_dir / next_generation_name(index_dir)
-        with _parsing([(path, entry["report_id"]) for path, _, entry in to_parse], engine, workers) as results:
+        jobs = [(path, entry["report_id"]) for path, _, entry in to_parse]
+        with _parsing(jobs, engine, workers, generation / engine if full else None) as parsing:
             if full:
                 (generation / "reports").mkdir(parents=True)
                 citations = {}
@@ -304,7 +303,8 @@ def build_index(
                     drop(old_files[name]["report_id"])
                     summary.removed.append(name)
                 step("parse")
-                for (path, name, entry), parsed in progress(zip(to_parse, results), len(to_parse)):
+                written = 0  # documents the workers wrote
+                for (path, name, entry), parsed in progress(zip(to_parse, parsing.results), len(to_parse)):
                     report_id = entry["report_id"]
                     if parsed.error is not None:
                         summary.skipped.append((name, parsed.error))
@@ -316,6 +316,7 @@ def build_index(
                         drop(old_files[name]["report_id"])
                     for document in parsed.documents:
                         writer.add(document)
+                    written += parsed.written
                     signatures.add(report_id, parsed.about, parsed.words)
                     citations[report_id] = parsed.citations
                     write_new(generation / "reports" / f"{report_id}.json", parsed.report_json)
@@ -326,6 +327,9 @@ def build_index(
                     step("document")
                 step("commit")
                 with progress_task("Ghi chỉ mục (gộp các phân đoạn)"):
+                    by_workers = [listed for listed in parsing.finish() if listed is not None]
+                    if by_workers or written:
+                        writer.add_written(by_workers, written)
                     writer.commit()
                 committed = True
                 signatures.commit()

@@ -1,4 +1,4 @@
-"""Helper processes of an indexing run (parsing workers, Whoosh's sub-writers) that end with it."""
+"""Helper processes of an indexing run (its workers, which parse and may write) that end with it."""
 from __future__ import annotations
 
 import os

@@ -3,8 +3,8 @@ against the Tantivy engine.
 
 Hypothesis makes collections of 1–40 small reports from the seed reports' sentences and headings,
 with metadata that varies (a province and date line or none, a title or none, text typed without
-diacritics, empty sections), built in one process or by worker processes and Whoosh's
-sub-writers (several segments), then changed (files removed, rewritten, added: deletions and
+diacritics, empty sections), built in one process or by worker processes that write segments of
+their own (one or several each), then changed (files removed, rewritten, added: deletions and
 new segments) and, some of the time, merged into one segment. On each, random queries of every
 kind the query language has (words with and without accents, phrases, OR, AND, NOT and ``-``,
 parentheses, instruments, field filters, year ranges), with and without facet filters:
@@ -115,9 +115,8 @@ def collections(draw) -> dict:
         "files": dict(zip(names, texts)),
         "changes": changes,
         "workers": draw(st.sampled_from([0, 2])),  # parsed here, or by worker processes
-        "cores": draw(st.sampled_from([1, 2])),  # Whoosh writes one segment, or one per sub-writer
-        "jobs": draw(st.sampled_from([4, 16, 100])),  # documents per sub-writer job: more or fewer segments
-        "segment_mb": draw(st.sampled_from([0, 384])),  # a segment after every job, or one per sub-writer (here)
+        # postings a segment builder's segment holds: a segment every document or few, or one per builder
+        "segment_postings": draw(st.sampled_from([1, 300, 8_000_000])),
         # Whoosh's update: its own merge policy, no merging (deletions stay in older segments), or
         # everything merged into one segment at the end
         "merge": draw(st.sampled_from(["policy", "none", "optimize"])),
@@ -147,9 +146,8 @@ def _build(collection: dict, engine: str, where: Path) -> SearchIndex:
     corpus, index_dir = where / "corpus", where / engine
     corpus.mkdir(parents=True, exist_ok=True)
     _write(corpus, collection["files"])
-    with mock.patch("os.cpu_count", lambda: collection["cores"]), mock.patch("searchsvc.indexing.POOL_MIN_FILES", 2), \
-            mock.patch("searchsvc.engines.whoosh_writer.JOB_DOCUMENTS", collection["jobs"]), \
-            mock.patch("searchsvc.engines.whoosh_writer.SEGMENT_MB", collection["segment_mb"]), \
+    with mock.patch("searchsvc.indexing.POOL_MIN_FILES", 2), \
+            mock.patch("searchsvc.engines.whoosh_build.SEGMENT_POSTINGS", collection["segment_postings"]), \
             _whoosh_merging(collection["merge"] != "none"):
         build_index(corpus, index_dir, engine=engine, workers=collection["workers"])
         if collection["changes"]:

@@ -343,8 +343,8 @@ def _comes_first(a, b, sections: dict[str, list[str]]) -> bool:
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_equal_scores_come_newest_report_first_then_by_report_and_section_order(tmp_path, engine, monkeypatch):
     """Ties are ordered by report date (newest first), report id, section order — the same after
-    a rebuild of the same corpus, whichever process wrote which document (Whoosh's sub-writers
-    race for jobs, so document numbers change between builds)."""
+    a rebuild of the same corpus, whichever process wrote which document (worker processes race
+    for files and Whoosh's write a segment each, so document numbers change between builds)."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     orders = []
     for build in ("first", "again"):

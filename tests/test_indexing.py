@@ -322,40 +322,28 @@ def test_index_cli_prints_summary_and_says_when_nothing_changed(corpus, tmp_path
     assert as_json["changed"] is False and as_json["reports"] == 5
 
 
-def test_a_sub_writer_that_gets_no_document_leaves_no_empty_segment(corpus, tmp_path, monkeypatch):
-    """Whoosh's multiprocessing writer starts a sub-writer per job file; which sub-writer takes
-    which job is a race, and one may take none. Its segment, without documents, made the index
-    unreadable ("'EmptyColumnReader' object has no attribute '_offsets'") and the next update a
-    silent full rebuild (the flaky update test). Here the race's outcome is forced: one more
-    sub-writer started once every job is taken, which only ever gets the signal to finish."""
+def test_builders_and_workers_without_documents_leave_no_empty_segment(corpus, tmp_path, monkeypatch):
+    """A segment without documents made an index unreadable ("'EmptyColumnReader' object has no
+    attribute '_offsets'") and the next update a silent full rebuild. In a full build by workers,
+    this process's own segment builder gets no document; a worker may get no file (more workers
+    than the files let start: here, three for three files). Neither lists a segment."""
     from whoosh.index import open_dir
 
-    from searchsvc.engines import whoosh_writer
-
-    original = whoosh_writer._MpWriter._commit
-
-    def with_an_idle_sub_writer(self, *args):
-        if self.docbuffer:
-            self._enqueue()
-        while not self._queue.empty():  # every job taken by the sub-writers started so far
-            time.sleep(0.05)
-        self._new_task()
-        return original(self, *args)
-
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(whoosh_writer._MpWriter, "_commit", with_an_idle_sub_writer)
+    for extra in sorted(corpus.glob("*.txt"))[3:]:
+        extra.unlink()
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 2)
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir, engine="whoosh")
+    build_index(corpus, index_dir, engine="whoosh", workers=3)
     segments = open_dir(str(current_generation(index_dir) / "whoosh"))._segments()
     assert segments and all(segment.doc_count_all() for segment in segments)
-    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
+    assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217"}
     target = corpus / "001_ffc53ab4c4f31481.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\nCây chôm chôm được mùa.\n", encoding="utf-8")
     summary = build_index(corpus, index_dir)
     assert not summary.full and summary.updated == [target.name]  # an update, not a rebuild
 
 
-# --- every exit path of a Whoosh full build (its sub-writer processes) ---------------------------------
+# --- every exit path of a Whoosh full build (its worker processes) ------------------------------------
 def _build_guarded(corpus, index_dir, **kwargs):
     """build_index in a thread with a generous hang guard: (error raised, or None)."""
     outcome = {}
@@ -384,22 +372,25 @@ def _full_disk(*args, **kwargs):
     raise OSError(28, "No space left on device")
 
 
-@pytest.mark.parametrize("where", ["sub-writer", "parent writer"])
+@pytest.mark.parametrize("where", ["worker adding", "worker writing", "this process listing"])
 def test_a_failing_whoosh_writer_ends_every_process_and_keeps_the_previous_index(corpus, tmp_path, monkeypatch, where):
-    """A full disk (injected) or an error in one of Whoosh's sub-writer processes or in the
-    writer that hands them jobs: the build fails with the error, every child process exits, the
-    partial generation is removed and the previous index still answers."""
-    from searchsvc.engines import whoosh_writer
+    """A full disk (injected) in a worker's segment builder, as it takes a document or as it
+    writes its last segment, or in this process's writer as it lists the workers' segments:
+    the build fails with the error, every child process exits, the partial generation is removed
+    and the previous index still answers."""
+    from searchsvc.engines import whoosh_build, whoosh_writer
 
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, engine="whoosh")
     before = current_generation(index_dir)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    if where == "sub-writer":  # in the forked sub-writers only
-        monkeypatch.setattr(whoosh_writer._SubWriter, "_process_file", _full_disk)
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 2)
+    if where == "worker adding":  # in the forked workers only
+        monkeypatch.setattr(whoosh_build.SegmentBuilder, "add", _full_disk)
+    elif where == "worker writing":
+        monkeypatch.setattr(whoosh_build.SegmentBuilder, "_write", _full_disk)
     else:
-        monkeypatch.setattr(whoosh_writer._MpWriter, "_enqueue", _full_disk)
-    error = _build_guarded(corpus, index_dir, full=True)
+        monkeypatch.setattr(whoosh_writer.Writer, "add_written", _full_disk)
+    error = _build_guarded(corpus, index_dir, full=True, workers=2)
     assert isinstance(error, OSError)
     assert _no_children_left()
     assert current_generation(index_dir) == before
@@ -407,16 +398,33 @@ def test_a_failing_whoosh_writer_ends_every_process_and_keeps_the_previous_index
     assert hits(index_dir, "Nghị quyết 84/NQ-CP") == {"000_bbd1df693d80d1cb", "002_acdedd4f53924217", "004_41c8df0f7ff6743b"}
 
 
+def test_a_worker_that_dies_fails_the_build(corpus, tmp_path, monkeypatch):
+    """A worker killed as it writes (out of memory): the build fails instead of waiting for it
+    or losing its documents, and the previous index still answers."""
+    from searchsvc.engines import whoosh_build
+
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, engine="whoosh")
+    before = current_generation(index_dir)
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(whoosh_build.SegmentBuilder, "add", lambda self, fields: os.kill(os.getpid(), signal.SIGKILL))
+    error = _build_guarded(corpus, index_dir, full=True, workers=2)
+    assert isinstance(error, OSError) and "dừng đột ngột" in str(error)
+    assert _no_children_left()
+    assert current_generation(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [before.name]
+
+
 def test_a_full_disk_fails_the_index_command_with_its_message(corpus, tmp_path):
-    """Through the command line, with the failure injected in the sub-writers of a real process
+    """Through the command line, with the failure injected in the segment builder of a real process
     (``sitecustomize`` of a throwaway folder): the command returns 1 with one line, no traceback."""
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(
         "import errno\n"
-        "from searchsvc.engines import whoosh_writer\n"
+        "from searchsvc.engines import whoosh_build\n"
         "def full(*args):\n    raise OSError(errno.ENOSPC, 'No space left on device')\n"
-        "whoosh_writer._SubWriter._process_file = full\n"
+        "whoosh_build.SegmentBuilder.add = full\n"
     )
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus), "--index",
@@ -428,32 +436,33 @@ def test_a_full_disk_fails_the_index_command_with_its_message(corpus, tmp_path):
 
 
 def _build_until_commit_in_child(corpus, index_dir, ready_path):
-    """A full Whoosh build that names its sub-writers when every document is handed out, then pauses."""
+    """A full Whoosh build by two workers that names them when every file is parsed (their last
+    segments not yet written), then pauses."""
 
     def pause(stage):
         if stage == "commit":
             Path(ready_path).write_text(json.dumps([p.pid for p in multiprocessing.active_children()]))
             time.sleep(60)
 
-    os.cpu_count = lambda: 2
-    build_index(corpus, index_dir, full=True, hook=pause, engine="whoosh", workers=0)
+    indexing.POOL_MIN_FILES = 1
+    build_index(corpus, index_dir, full=True, hook=pause, engine="whoosh", workers=2)
 
 
-def test_a_killed_whoosh_build_leaves_no_sub_writer_behind(corpus, tmp_path):
+def test_a_killed_whoosh_build_leaves_no_segment_writing_worker_behind(corpus, tmp_path):
     ready = tmp_path / "ready"
     child = multiprocessing.get_context("fork").Process(target=_build_until_commit_in_child, args=(corpus, tmp_path / "index", ready))
     child.start()
     deadline = time.monotonic() + 120
     while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    sub_writers = json.loads(ready.read_text())
-    assert sub_writers  # the seed corpus fills at least one job file
+    workers = json.loads(ready.read_text())
+    assert len(workers) == 2  # each holding the segment of the files it parsed
     os.kill(child.pid, signal.SIGKILL)
     child.join()
     deadline = time.monotonic() + 30
-    while any(map(_running, sub_writers)) and time.monotonic() < deadline:
+    while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(map(_running, sub_writers))
+    assert not any(map(_running, workers))
     assert build_index(corpus, tmp_path / "index", full=True, lock_timeout=5).reports == 5
 
 

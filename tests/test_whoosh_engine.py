@@ -117,19 +117,21 @@ def test_scores_stay_whoosh_scores_with_deletions_and_segments(tmp_path, seed_re
         reader.close()
 
 
-def test_scores_stay_whoosh_scores_when_sub_writers_write_many_segments(tmp_path, monkeypatch):
-    """A sub-writer writes a segment whenever its postings fill ``SEGMENT_MB`` (here: after
-    every job of 4 documents): all of them are listed, with the same documents and scores."""
-    from searchsvc.engines import whoosh_writer
+@pytest.mark.parametrize("workers", [0, 2], ids=["written here", "written by two workers"])
+def test_scores_stay_whoosh_scores_when_builders_write_many_segments(tmp_path, monkeypatch, workers):
+    """A full build's segment builder starts another segment whenever its postings reach
+    ``SEGMENT_POSTINGS`` (here: every few documents), in this process or in each worker: all of
+    them are listed, with the same documents and scores."""
+    from searchsvc import indexing
+    from searchsvc.engines import whoosh_build
 
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr(whoosh_writer, "SEGMENT_MB", 0)
-    monkeypatch.setattr(whoosh_writer, "JOB_DOCUMENTS", 4)
-    summary = build_index(CORPUS, tmp_path / "index", engine="whoosh")
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(whoosh_build, "SEGMENT_POSTINGS", 2000)
+    summary = build_index(CORPUS, tmp_path / "index", engine="whoosh", workers=workers)
     reader = Reader(current_generation(tmp_path / "index") / "whoosh")
     try:
         segments = reader._searcher.reader().leaf_readers()
-        assert len(segments) > 2  # more than one per sub-writer
+        assert len(segments) > 2  # more than one per builder
         assert reader._n == sum(leaf.doc_count_all() for leaf, _ in segments)
         ids = sorted(reader._searcher.stored_fields(d)["id"] for d in range(reader._n))
         assert len(set(ids)) == len(ids) == summary.sections  # each section once

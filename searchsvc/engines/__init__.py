@@ -7,6 +7,10 @@ An engine module provides:
   in worker processes, next to parsing);
 * ``create_writer(path, fresh) -> Writer`` with ``delete_report(report_id)``, ``add(prepared)``,
   ``commit()`` and ``cancel()``;
+* optionally ``worker_writer(path) -> writer`` with ``add(prepared)`` and ``finish() -> written``:
+  in a full build each worker process writes the documents it prepares into the new index at
+  ``path`` (``workers``), and the ``Writer`` gets every worker's ``written`` and the number of
+  documents they wrote (``add_written(written, documents)``) before ``commit()``;
 * ``open_reader(path) -> Reader`` with ``compile(tree, filters)`` (a ``query`` tree and facet
   filters -> an engine query), ``page(compiled, sort, offset, limit)``, ``matching_docs(compiled)``,
   ``report_of(doc)``, ``count_reports(docs)``, ``count_facet(facet, docs, aliases)``,

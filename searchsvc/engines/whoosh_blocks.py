@@ -19,15 +19,24 @@ which the codec hands out; blocks in Whoosh's form (an index written before) rea
 These classes use the W3 codec's private fields (``_ids``, ``_weights``, ``_byteids``, ``_data``)
 of whoosh-reloaded 2.7.5; ``tests/test_whoosh_segments.py`` reads every block shape through
 Whoosh's matcher and through the engine's reader.
+
+A full build writes a field's terms at once (``write_terms``, for ``whoosh_build``): the blocks
+and term infos Whoosh's writer makes posting by posting, made from arrays, their statistics
+counted by NumPy for every block at once. ``tests/test_whoosh_build.py`` checks that a segment
+written so is byte for byte the one Whoosh's ``SegmentWriter`` writes, for every shape.
 """
 from __future__ import annotations
 
+import zlib
 from array import array
+from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PostingsWriter, W3TermInfo
+from whoosh.system import pack_int
+from whoosh.util.numeric import length_to_byte
 
-__all__ = ["ID_TYPE", "WEIGHT_TYPE", "LENGTH_TYPE", "PostingsWriter", "LeafMatcher", "joined_values"]
+__all__ = ["ID_TYPE", "WEIGHT_TYPE", "LENGTH_TYPE", "PostingsWriter", "LeafMatcher", "joined_values", "write_terms"]
 
 ID_TYPE = np.dtype("<u4")  # a block's document numbers (Whoosh's writer keeps them in an ``array("I")``)
 WEIGHT_TYPE = np.dtype("<f4")  # a block's weights (Whoosh's writer keeps them in an ``array("f")``)
@@ -53,9 +62,36 @@ def joined_values(values) -> tuple[bytes, np.ndarray]:
     return joined, starts
 
 
+DATA_PROTOCOL = 5  # a block's (ids, weights, values): protocol 2 pickles bytes as latin-1 text, 5x slower both ways
+_NO_LENGTHS = (length_to_byte(None), length_to_byte(0))  # a block's (shortest, longest) field length when none is given
+
+
+def _block(ids, weights, values, count: int, last_id, highest, compression: int, lengths: tuple[int, int], last: bool) -> bytes:
+    """One block of a posting list as ``W3PostingsWriter._write_block`` writes it: its length
+    (negative for a term's last block), its info tuple (count, last id, highest weight,
+    compression, shortest and longest field length as bytes), its data (ids, weights, values);
+    the data pickled with ``DATA_PROTOCOL`` (Whoosh's reader loads any)."""
+    data = dumps((ids, weights, values), DATA_PROTOCOL)
+    if compression:
+        data = zlib.compress(data, compression)
+    info = dumps((count, last_id, highest, compression, *lengths), 2)
+    length = len(info) + len(data)
+    return pack_int(-length if last else length) + info + data
+
+
 class PostingsWriter(W3PostingsWriter):
     """Whoosh's posting writer, writing a block's document numbers and weights as bytes (term
-    vectors, whose ids are terms, as Whoosh writes them)."""
+    vectors, whose ids are terms, as Whoosh writes them), its data pickled with ``DATA_PROTOCOL``."""
+
+    def _write_block(self, last=False):
+        if not self._blockcount:  # a term's first block: Whoosh's header first
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        lengths = (length_to_byte(self._minlength), length_to_byte(self._maxlength))
+        self._postfile.write(_block(self._mini_ids(), self._mini_weights(), self._mini_values(), len(self._ids), self._ids[-1],
+                                    self._maxweight, self._compression, lengths, last))
+        self._blockcount += 1
+        self._new_block()
 
     def _mini_ids(self):
         if self._byteids:
@@ -68,9 +104,73 @@ class PostingsWriter(W3PostingsWriter):
 
     def _mini_values(self):
         values = super()._mini_values()  # None, the values joined (fixed size) or a tuple of all
-        if not isinstance(values, tuple):
-            return values
-        return [np.fromiter(map(len, values), dtype=LENGTH_TYPE, count=len(values)).tobytes(), b"".join(values)]
+        return _varying(values) if isinstance(values, tuple) else values
+
+
+def _varying(values) -> list[bytes]:
+    """A block's values of varying size as the engine writes them: [lengths, the values joined]."""
+    return [np.fromiter(map(len, values), dtype=LENGTH_TYPE, count=len(values)).tobytes(), b"".join(values)]
+
+
+
+def write_terms(postfile, table, prefix: bytes, terms: list[bytes], docs: np.ndarray, weights: np.ndarray,
+                values: bytes | list[bytes] | None, bounds: np.ndarray, blocklimit: int) -> None:
+    """Write the postings of a field's ``terms`` (ascending) to ``postfile`` and their term
+    infos to ``table`` under ``prefix`` + term, as ``PostingsWriter`` and Whoosh's field writer
+    write them after ``add_posting`` one by one (no lengths, not compressed, none inlined).
+
+    The postings are in term order, then document order: term *i* has ``bounds[i]`` up to
+    ``bounds[i + 1]``; ``weights`` as ``add_posting`` gets them (float64); ``values`` joined
+    (fixed size), None (size 0) or a list (varying size)."""
+    sizes = np.diff(bounds)
+    blocks = -(-sizes // blocklimit)  # of each term
+    term_of_block = np.repeat(np.arange(len(terms)), blocks)
+    starts = bounds[:-1][term_of_block] + (np.arange(len(term_of_block)) - (np.cumsum(blocks) - blocks)[term_of_block]) * blocklimit
+    ends = np.minimum(starts + blocklimit, bounds[1:][term_of_block])
+    stored = weights.astype(np.float32)  # what Whoosh's array("f") keeps
+    highest = np.maximum.reduceat(weights, starts)
+    all_one = np.logical_and.reduceat(stored == 1.0, starts)
+    all_equal = np.logical_and.reduceat(stored == np.repeat(stored[starts], ends - starts), starts)
+    # a block's weights: None (all 1), one float (all equal), else as bytes (``PostingsWriter._mini_weights``)
+    short = np.where(all_one, 0, np.where(all_equal, 1, 2)).tolist()
+    exact = _integral(stored)  # sums of whole numbers are exact in any order: NumPy's, else Whoosh's own
+    totals = np.add.reduceat(stored.astype(np.float64), bounds[:-1]).tolist() if exact else [0.0] * len(terms)
+    ids, weight_bytes = docs.astype(ID_TYPE).tobytes(), stored.astype(WEIGHT_TYPE).tobytes()
+    size = len(values) // len(docs) if isinstance(values, bytes) else 0
+    firsts, lasts = docs[bounds[:-1]].tolist(), docs[bounds[1:] - 1].tolist()  # of each term
+    block_lasts, block_weights = docs[ends - 1].tolist(), stored[starts].tolist()
+    starts, ends, highest = starts.tolist(), ends.tolist(), highest.tolist()
+    offset, following = postfile.tell(), 0  # the first block of the next term
+    rows = zip(terms, bounds[:-1].tolist(), bounds[1:].tolist(), blocks.tolist(), totals, firsts, lasts)
+    for term, first, last, count, weight, first_id, last_id in rows:
+        parts, most, weight = [WHOOSH3_HEADER_MAGIC], 0, weight if exact else 0
+        for block in range(following, following + count):
+            start, end, form = starts[block], ends[block], short[block]
+            mini_weights = None if form == 0 else block_weights[block] if form == 1 else weight_bytes[start * 4:end * 4]
+            if values is None or isinstance(values, bytes):
+                mini_values = values[start * size:end * size] if size else None
+            else:
+                mini_values = _varying([value for value in values[start:end] if value])
+            if not exact:
+                weight += sum(stored[start:end].tolist())  # ``W3TermInfo.add_block``
+            top = highest[block]
+            top = top if top > 0 else 0  # ``add_posting`` keeps the highest weight above 0
+            most = max(most, top)
+            parts.append(_block(ids[start * 4:end * 4], mini_weights, mini_values, end - start, block_lasts[block], top, 0,
+                                _NO_LENGTHS, end == last))
+        following += count
+        written = b"".join(parts)
+        postfile.write(written)
+        terminfo = W3TermInfo(weight=weight, df=last - first, maxweight=most, minid=first_id, maxid=last_id)
+        terminfo.set_extent(offset, len(written))
+        table.add(prefix + term, terminfo.to_bytes())
+        offset += len(written)
+
+
+def _integral(weights: np.ndarray) -> bool:
+    """Whether the weights are whole numbers, whose sums are exact in any order (Whoosh sums a
+    term's weights one by one)."""
+    return bool(np.all(weights == np.round(weights)))
 
 
 class LeafMatcher(W3LeafMatcher):

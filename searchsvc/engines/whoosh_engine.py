@@ -11,7 +11,7 @@ whoosh-reloaded is pinned to 2.7.5) and evaluates the query tree over arrays, sc
 Whoosh's default BM25F does (its idf, field lengths as Whoosh keeps them in one byte, field boosts
 in the weights), adding scores for AND and OR. Equal scores come newest report first, then by
 report id and section order (``TIE_ORDER``): the same order after any rebuild, whichever
-sub-writer wrote which document.
+process wrote which document.
 The query tree is evaluated in ``whoosh_evaluate``; the facet table and per-document arrays are
 saved with the index (``whoosh_arrays``). ``tests/test_whoosh_engine.py`` holds the scores to
 Whoosh's own searcher. Facets are counted over
@@ -34,9 +34,9 @@ from . import whoosh_arrays
 from .docsets import DocSet, FacetTable
 from .whoosh_evaluate import Evaluator
 from .whoosh_segments import field_lengths, join_values, leaves, number_column, positions, postings, text_column
-from .whoosh_writer import create_writer, prepare
+from .whoosh_writer import create_writer, prepare, worker_writer
 
-__all__ = ["prepare", "create_writer", "open_reader"]
+__all__ = ["prepare", "create_writer", "worker_writer", "open_reader"]
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 TIE_ORDER = "newest"  # equal scores: by report date (newest first), report id, section order

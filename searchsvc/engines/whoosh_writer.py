@@ -1,35 +1,31 @@
-"""Writing a Whoosh index: the Whoosh engine's ``prepare`` and ``Writer`` (``whoosh_engine``).
+"""Writing a Whoosh index: the Whoosh engine's ``prepare``, ``Writer`` and ``worker_writer``
+(``whoosh_engine``), and its codec.
 
-A full build writes segments in one process per core with Whoosh's multiprocessing writer (a
-segment whenever a process's postings fill ``SEGMENT_MB``: no postings spilled to disk), made to end on
-every path: its sub-writer processes end with the indexing run and are stopped when it fails; a
-sub-writer that dies (a full disk) fails the build instead of losing its documents or leaving
-the parent waiting; a sub-writer that got no job leaves no empty segment in the index.
+A full build writes segments where documents are prepared: each worker process of the indexing
+run (``workers``) writes the files it parses into segments of its own (``whoosh_build``), and
+this process lists them all in the index at the end: a document crosses no process boundary.
+A worker that fails or dies fails the build (the new generation is removed); a worker that got
+no file writes no segment; a build whose workers hand back fewer documents than they wrote fails.
 """
 from __future__ import annotations
 
-import os
-import queue
-import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import SegmentWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.index import TOC, LockError, clean_files
+from whoosh.system import pack_ushort
 
 from ..analysis import analyze_text, bigrams
-from ..processes import exit_with_parent
 from ..schema import build_schema
-from .whoosh_blocks import LeafMatcher, PostingsWriter
+from .whoosh_blocks import LeafMatcher, PostingsWriter, write_terms
+from .whoosh_build import SegmentBuilder
 
-__all__ = ["prepare", "create_writer", "Writer", "JOB_DOCUMENTS"]
+__all__ = ["prepare", "create_writer", "worker_writer", "Writer", "Codec"]
 
-JOB_DOCUMENTS = 100  # documents per job a full build hands to one of Whoosh's sub-writers
-SEGMENT_MB = 384  # a sub-writer writes a segment when its postings take this much (Whoosh's estimate; ~30 % more in fact)
 BLOCK_POSTINGS = 1024  # postings a block of the postings file holds (Whoosh: 128); not compressed, the index takes ~1.6x the disk
-POOL_MB = 4 * SEGMENT_MB  # Whoosh's limit before spilling postings to disk: never reached by a sub-writer
 
 
 def prepare(document: dict) -> dict:
@@ -61,6 +57,9 @@ class Codec(W3Codec):
     def __init__(self, blocklimit: int = 0, compression: int = 0, inlinelimit: int = 1):
         super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression, inlinelimit=inlinelimit)
 
+    def field_writer(self, storage, segment):
+        return FieldWriter(self, storage, segment)
+
     def postings_writer(self, dbfile, byteids=False):
         return PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression,
                               inlinelimit=self._inlinelimit)
@@ -72,122 +71,75 @@ class Codec(W3Codec):
         return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
-class _SubWriter(SubWriterTask):
-    """One of Whoosh's sub-writer processes, which ends with the indexing run (``kill -9``) and
-    writes a segment whenever its postings reach ``SEGMENT_MB``: Whoosh's writer would otherwise
-    spill them to sorted runs on disk and merge those at the end, which doubles the cost of
-    writing a large segment. Its segments go to the parent as one list (``_MpWriter._commit_toc``)."""
+class FieldWriter(W3FieldWriter):
+    """Whoosh's field writer, which also takes a field's terms at once (``whoosh_build``)."""
 
-    def run(self):
-        exit_with_parent()
-        try:
-            self._write_segments()
-        except Exception as error:  # a full disk: one line; the indexing run fails with it
-            print(f"Lỗi: tiến trình ghi chỉ mục dừng: {error}", file=sys.stderr)
-            sys.exit(1)
-
-    def _write_segments(self) -> None:
-        ix = self.storage.open_index(self.indexname)
-        segments = []
-        self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            job = self.jobqueue.get()
-            if job is None:  # the parent's "finish"
-                break
-            self._process_file(*job)
-            if self.writer.pool.currentsize > SEGMENT_MB << 20:
-                segments.append(self.writer._finalize_segment())
-                self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
-        if not self.running:
-            self.writer.cancel()
+    def add_terms(self, terms: list[bytes], docs: np.ndarray, weights: np.ndarray, values, bounds: np.ndarray) -> None:
+        """Every term of the field started, ascending, with its postings (``whoosh_blocks.write_terms``);
+        posting by posting through Whoosh's own writer when this one lacks the W3 writer's fields."""
+        codec = self._codec
+        if (getattr(codec, "_compression", None) == 0 and getattr(codec, "_inlinelimit", None) == 1
+                and all(hasattr(self, name) for name in ("_postfile", "_tindex", "_fieldid"))):
+            write_terms(self._postfile, self._tindex, pack_ushort(self._fieldid), terms, docs, weights, values, bounds,
+                        codec._blocklimit)
             return
-        segments.append(self.writer._finalize_segment())
-        self.resultqueue.put((None, set(), segments), timeout=5)
-
-
-class _Jobs:
-    """The sub-writers' job queue as the parent writer puts to it: it waits for a sub-writer to
-    take a job, but not for one that died (an error, a full disk): that fails the build."""
-
-    def __init__(self, jobs, tasks: list):
-        self.jobs, self.tasks = jobs, tasks
-
-    def put(self, job) -> None:
-        while True:
-            _check_tasks(self.tasks)
-            try:
-                self.jobs.put(job, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-
-def _check_tasks(tasks: list) -> None:
-    failed = [task.exitcode for task in tasks if task.exitcode not in (None, 0)]
-    if failed:
-        raise OSError(f"Một tiến trình ghi chỉ mục (Whoosh) đã dừng vì lỗi (mã {failed[0]}).")
-
-
-class _MpWriter(MpWriter):
-    """Whoosh's multiprocessing writer, made to end on every path: sub-writers that end with
-    the indexing run and are stopped on ``cancel``; a sub-writer that dies fails the commit
-    instead of losing its documents or leaving the parent waiting; no segment without documents
-    (a sub-writer that got no job) is listed in the index."""
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._queue = self.jobqueue
-        self.jobqueue = _Jobs(self._queue, self.tasks)
-
-    def _new_task(self):
-        task = _SubWriter(self.storage, self.indexname, self._queue, self.resultqueue, self.subargs, self.multisegment)
-        task.daemon = True  # never outlives this process
-        self.tasks.append(task)
-        task.start()
-        return task
-
-    def _commit_toc(self, segments):
-        _check_tasks(self.tasks)
-        listed = [s for item in segments for s in (item if isinstance(item, list) else [item])]  # a sub-writer's list
-        super()._commit_toc([segment for segment in listed if segment.doc_count_all()])
-
-    def cancel(self):
-        try:
-            for task in self.tasks:
-                task.terminate()
-            for task in self.tasks:
-                task.join(10)
-                if task.is_alive():
-                    task.kill()
-        finally:
-            self.tasks.clear()
-            SegmentWriter.cancel(self)
+        size = len(values) // len(docs) if isinstance(values, bytes) else 0
+        for term, start, end in zip(terms, bounds[:-1].tolist(), bounds[1:].tolist()):
+            self.start_term(term)
+            for at in range(start, end):
+                value = values[at] if isinstance(values, list) else values[at * size:(at + 1) * size] if size else b""
+                self.add(int(docs[at]), float(weights[at]), value, None)
+            self.finish_term()
 
 
 class Writer:
-    """A full build writes segments in one process per core (Whoosh's ``procs`` with ``multisegment``); an
-    update, a handful of documents, one segment in this process."""
+    """A full build writes its segments with ``SegmentBuilder``s: this process's (files parsed
+    here) and the indexing run's workers' (``worker_writer``, handed over by ``add_written``),
+    listed in the index by ``commit``. An update, a handful of documents and deletions, goes
+    through Whoosh's writer in this process (one segment)."""
 
     def __init__(self, path: Path, fresh: bool):
         path.mkdir(parents=True, exist_ok=True)
         self._path = path
-        ix = whoosh_index.create_in(str(path), build_schema()) if fresh else whoosh_index.open_dir(str(path))
         codec = Codec()
-        if fresh and (os.cpu_count() or 1) > 1:
-            self._writer = _MpWriter(ix, procs=os.cpu_count(), batchsize=JOB_DOCUMENTS, multisegment=True, limitmb=128, codec=codec,
-                                     subargs={"codec": codec, "limitmb": POOL_MB})
-        else:
-            self._writer = ix.writer(limitmb=256, codec=codec)
+        if not fresh:
+            self._writer = whoosh_index.open_dir(str(path)).writer(limitmb=256, codec=codec)
+            return
+        self._writer = None
+        self._ix = whoosh_index.create_in(str(path), build_schema())
+        self._lock = self._ix.lock("WRITELOCK")  # as Whoosh's writer holds it while it writes
+        if not self._lock.acquire():
+            raise LockError(f"{path}: chỉ mục Whoosh đang được ghi")
+        self._builder = SegmentBuilder(path, codec)
+        self._segments: list = []
 
     def delete_report(self, report_id: str) -> None:
-        self._writer.delete_by_term("report_id", report_id)
+        if self._writer is not None:  # a new index has none
+            self._writer.delete_by_term("report_id", report_id)
 
     def add(self, prepared: dict) -> None:
-        self._writer.add_document(**prepared)
+        if self._writer is not None:
+            self._writer.add_document(**prepared)
+        else:
+            self._builder.add(prepared)
+
+    def add_written(self, written: list[list], documents: int) -> None:
+        """The segments the workers' builders wrote (``SegmentBuilder.finish`` of each), which
+        hold ``documents`` documents, as the workers said of each file they wrote: a build
+        that lost some fails."""
+        segments = [segment for listed in written for segment in listed]
+        if sum(segment.doc_count_all() for segment in segments) != documents:
+            raise OSError(f"Các tiến trình ghi chỉ mục trả về {sum(s.doc_count_all() for s in segments)} "
+                          f"tài liệu thay vì {documents}.")
+        self._segments += segments
 
     def commit(self) -> None:
-        """Commit, then save the arrays a reader would otherwise make at opening (``whoosh_arrays``)."""
-        self._writer.commit()
+        """List every segment in the index (a full build) or commit Whoosh's writer (an update),
+        then save the arrays a reader would otherwise make at opening (``whoosh_arrays``)."""
+        if self._writer is not None:
+            self._writer.commit()
+        else:
+            self._list_segments(self._segments + self._builder.finish())
         from .whoosh_engine import Reader  # the reader imports this module
 
         reader = Reader(self._path)
@@ -196,9 +148,31 @@ class Writer:
         finally:
             reader.close()
 
+    def _list_segments(self, segments: list) -> None:
+        """A new table of segments for the index, as Whoosh's writer commits one; files no
+        segment lists (a builder's temporary files) removed."""
+        ix = self._ix
+        storage, name = ix.storage, ix.indexname
+        try:
+            storage.temp_storage(f"{name}.tmp").destroy()  # the per-document writers' temporary folder
+            generation = ix.latest_generation() + 1
+            TOC(ix.schema, segments, generation).write(storage, name)
+            clean_files(storage, name, generation, segments)
+        finally:
+            self._lock.release()
+
     def cancel(self) -> None:
-        self._writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
+        else:
+            self._lock.release()
 
 
 def create_writer(path: Path, fresh: bool) -> Writer:
     return Writer(path, fresh)
+
+
+def worker_writer(path: Path) -> SegmentBuilder:
+    """A worker process's writer in a full build (``workers``): its files' documents go to
+    segments of its own in the new index at ``path``, listed by the build's ``Writer``."""
+    return SegmentBuilder(path, Codec())
